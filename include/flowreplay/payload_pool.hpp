@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// Pre-generated payload bytes. Packet payloads are copied from a pool instead of drawing every
+// byte from an RNG, and the pool keeps prefix sums of its 16-bit words so the Internet checksum
+// of any slice costs O(1) (RFC 1071 sums are associative).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace flowreplay {
+
+class PayloadPool {
+ public:
+  enum class Kind { kBinary, kBase64Text };
+
+  // Slices up to kMaxSlice bytes long never wrap: the pool's first kMaxSlice bytes repeat after
+  // its end.
+  static constexpr std::size_t kMaxSlice = 9216;
+
+  PayloadPool(Kind kind, std::size_t size, std::uint64_t seed);
+
+  [[nodiscard]] std::size_t size() const { return size_; }
+  // Bytes [pos, pos + len) with pos < size() and len <= kMaxSlice.
+  [[nodiscard]] const std::uint8_t* at(std::size_t pos) const { return bytes_.data() + pos; }
+  // The unfolded ones' complement sum of bytes [pos, pos + len) with each byte at the parity it
+  // has in the pool (an odd pos contributes its first byte as a low-order byte).
+  [[nodiscard]] std::uint64_t sum(std::size_t pos, std::size_t len) const;
+
+ private:
+  std::size_t size_;
+  std::vector<std::uint8_t> bytes_;
+  std::vector<std::uint64_t> prefix_;  // prefix_[w] = sum of words 0..w-1, word w = bytes 2w, 2w+1
+};
+
+}  // namespace flowreplay

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+// Wire formats: protocol numbers, header sizes and big-endian field access. Headers are built
+// and read at fixed offsets through these helpers (no bitfields, no unaligned struct casts), and
+// every size the code relies on is a named constant checked against the RFC here.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+namespace flowreplay::wire {
+
+inline void put16(std::uint8_t* p, std::uint16_t v) {
+  p[0] = static_cast<std::uint8_t>(v >> 8);
+  p[1] = static_cast<std::uint8_t>(v);
+}
+inline void put32(std::uint8_t* p, std::uint32_t v) {
+  v = __builtin_bswap32(v);
+  std::memcpy(p, &v, 4);
+}
+inline std::uint16_t get16(const std::uint8_t* p) {
+  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
+}
+inline std::uint32_t get32(const std::uint8_t* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return __builtin_bswap32(v);
+}
+
+inline constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
+inline constexpr std::uint16_t kEtherTypeIpv6 = 0x86dd;
+inline constexpr std::uint16_t kEtherTypeVlan = 0x8100;   // IEEE 802.1Q
+inline constexpr std::uint16_t kEtherTypeQinQ = 0x88a8;   // IEEE 802.1ad
+inline constexpr std::uint16_t kEtherTypeMpls = 0x8847;
+
+inline constexpr std::uint8_t kProtoIcmp = 1;
+inline constexpr std::uint8_t kProtoTcp = 6;
+inline constexpr std::uint8_t kProtoUdp = 17;
+inline constexpr std::uint8_t kProtoIcmpv6 = 58;
+
+inline constexpr int kEthernetHeader = 14;  // dst, src, ethertype
+inline constexpr int kVlanTag = 4;          // TPID + TCI
+inline constexpr int kIpv4Header = 20;      // RFC 791, no options
+inline constexpr int kIpv6Header = 40;      // RFC 8200
+inline constexpr int kTcpHeader = 20;       // RFC 9293, no options
+inline constexpr int kUdpHeader = 8;        // RFC 768
+inline constexpr int kIcmpEchoHeader = 8;   // RFC 792 / RFC 4443: type, code, sum, id, seq
+inline constexpr int kMinFrame = 60;        // Ethernet minimum without FCS
+
+// TCP flag bits (RFC 9293 section 3.1).
+inline constexpr std::uint8_t kTcpFin = 0x01;
+inline constexpr std::uint8_t kTcpSyn = 0x02;
+inline constexpr std::uint8_t kTcpRst = 0x04;
+inline constexpr std::uint8_t kTcpPsh = 0x08;
+inline constexpr std::uint8_t kTcpAck = 0x10;
+
+// ICMP echo types.
+inline constexpr std::uint8_t kIcmpEchoRequest = 8;
+inline constexpr std::uint8_t kIcmpEchoReply = 0;
+inline constexpr std::uint8_t kIcmpv6EchoRequest = 128;
+inline constexpr std::uint8_t kIcmpv6EchoReply = 129;
+
+}  // namespace flowreplay::wire

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: MIT
+#include "flowreplay/app_script.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "flowreplay/wire.hpp"
+
+namespace flowreplay {
+
+namespace {
+
+constexpr std::size_t kBinaryPoolBytes = std::size_t{1} << 20;
+constexpr std::size_t kTextPoolBytes = std::size_t{1} << 18;
+
+constexpr const char* kWords[] = {"alpha",  "bravo", "cedar", "delta", "ember", "falcon", "garnet", "harbor",
+                                  "indigo", "jasper", "koala", "lumen", "maple", "nebula", "orbit",  "pixel",
+                                  "quartz", "raven",  "sierra", "tango", "umber", "violet", "willow", "xenon",
+                                  "yonder", "zephyr", "atlas", "boreal", "cobalt", "dynamo", "echo",   "fjord"};
+constexpr const char* kTlds[] = {"com", "net", "org", "io", "example"};
+constexpr const char* kHosts[] = {"www", "api", "cdn", "mail", "static", "img", "login", "app"};
+
+constexpr std::string_view kSshBanner = "SSH-2.0-OpenSSH_7.4\r\n";
+constexpr std::string_view kSshClientBanner = "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6\r\n";
+
+// Appends to a message head, tracking the length; silently stops at the buffer's end (callers
+// keep their text far below it).
+class HeadWriter {
+ public:
+  explicit HeadWriter(Message& m) : m_(m) {}
+  HeadWriter& str(std::string_view s) {
+    const std::size_t n = std::min(s.size(), Message::kMaxHead - m_.head_len);
+    std::memcpy(m_.head.data() + m_.head_len, s.data(), n);
+    m_.head_len = static_cast<std::uint16_t>(m_.head_len + n);
+    return *this;
+  }
+  HeadWriter& num(std::uint64_t v) {
+    char buf[24];
+    const int n = std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(v));
+    return str(std::string_view(buf, static_cast<std::size_t>(n)));
+  }
+  HeadWriter& u8(std::uint8_t v) { return raw(&v, 1); }
+  HeadWriter& u16(std::uint16_t v) {
+    std::uint8_t b[2];
+    wire::put16(b, v);
+    return raw(b, 2);
+  }
+  HeadWriter& u32(std::uint32_t v) {
+    std::uint8_t b[4];
+    wire::put32(b, v);
+    return raw(b, 4);
+  }
+  HeadWriter& raw(const std::uint8_t* p, std::size_t n) {
+    n = std::min(n, Message::kMaxHead - m_.head_len);
+    std::memcpy(m_.head.data() + m_.head_len, p, n);
+    m_.head_len = static_cast<std::uint16_t>(m_.head_len + n);
+    return *this;
+  }
+  HeadWriter& random(Rng& rng, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) u8(static_cast<std::uint8_t>(rng.next()));
+    return *this;
+  }
+  [[nodiscard]] std::size_t size() const { return m_.head_len; }
+  std::uint8_t* at(std::size_t pos) { return m_.head.data() + pos; }
+
+ private:
+  Message& m_;
+};
+
+// Decimal digits of v.
+int digits(std::uint64_t v) {
+  int n = 1;
+  while (v >= 10) {
+    v /= 10;
+    ++n;
+  }
+  return n;
+}
+
+// An SSH binary packet (RFC 4253 section 6) around `payload` bytes already written at `start`:
+// the caller writes 5 placeholder bytes, then the payload; this fills length and padding.
+void ssh_finish_packet(HeadWriter& w, std::size_t start, Rng& rng) {
+  const std::size_t payload = w.size() - start - 5;
+  std::size_t pad = 8 - ((5 + payload) % 8);
+  if (pad < 4) pad += 8;
+  w.random(rng, pad);
+  wire::put32(w.at(start), static_cast<std::uint32_t>(1 + payload + pad));
+  *w.at(start + 4) = static_cast<std::uint8_t>(pad);
+}
+
+void ssh_string(HeadWriter& w, std::string_view s) {
+  w.u32(static_cast<std::uint32_t>(s.size())).str(s);
+}
+
+}  // namespace
+
+PayloadPools::PayloadPools(std::uint64_t seed)
+    : binary(PayloadPool::Kind::kBinary, kBinaryPoolBytes, mix_seed(seed, 0xb1)),
+      text(PayloadPool::Kind::kBase64Text, kTextPoolBytes, mix_seed(seed, 0x7e)) {}
+
+AppScript::AppScript(const FlowSpec& spec, const GenConfig& config, const PayloadPools& pools, Rng& rng,
+                     std::uint32_t data_overhead, std::uint32_t max_payload)
+    : spec_(spec), config_(config), pools_(pools), rng_(rng), overhead_(data_overhead), max_payload_(max_payload) {
+  rounds_ = draw(spec.pattern->requests);
+  // A host name for DNS queries and HTTP Host headers: host.wordN.tld
+  const int n = std::snprintf(name_.data(), name_.size(), "%s.%s%u.%s", kHosts[rng_.below(std::size(kHosts))],
+                              kWords[rng_.below(std::size(kWords))], static_cast<unsigned>(rng_.below(100)),
+                              kTlds[rng_.below(std::size(kTlds))]);
+  name_len_ = static_cast<std::uint8_t>(n);
+}
+
+bool AppScript::next(Message& m) {
+  m.head_len = 0;
+  m.tail_len = 0;
+  m.body_len = 0;
+  m.body_pool = nullptr;
+  switch (spec_.pattern->type) {
+    case AppType::kWeb:
+      if (round_ >= rounds_) return false;
+      web(m);
+      break;
+    case AppType::kDns:
+      if (round_ >= rounds_) return false;
+      dns(m);
+      break;
+    case AppType::kSsh:
+      if (step_ >= 7 && round_ >= rounds_) return false;
+      ssh(m);
+      break;
+    case AppType::kDatabase:
+      if (round_ >= rounds_) return false;
+      if (step_ % 2 == 0) {
+        opaque(m, 0, draw(spec_.pattern->request_bytes));
+      } else {
+        opaque(m, 1, draw(spec_.pattern->response_bytes));
+        ++round_;
+      }
+      break;
+    case AppType::kSmtp:
+      if (step_ >= 13) return false;
+      smtp(m);
+      break;
+    case AppType::kFtp:
+      if (step_ >= 8 + 2 * rounds_) return false;
+      ftp(m);
+      break;
+    case AppType::kIcmp:
+      if (round_ >= rounds_) return false;
+      icmp(m);
+      break;
+    case AppType::kRandom:
+      if (round_ >= rounds_) return false;
+      random_packet(m);
+      ++round_;
+      break;
+  }
+  ++step_;
+  return true;
+}
+
+void AppScript::text(Message& m, std::uint8_t dir, std::string_view s) {
+  m.dir = dir;
+  HeadWriter(m).str(s);
+}
+
+void AppScript::body(Message& m, const PayloadPool& pool, std::uint32_t len) {
+  m.body_pool = &pool;
+  m.body_len = len;
+  m.body_start = static_cast<std::uint32_t>(rng_.below(pool.size()));
+}
+
+// Opaque payload: pooled random bytes behind one random control byte (below 0x20), which no
+// text protocol and no RTP/RTCP version field starts with, so dissectors do not claim them.
+void AppScript::opaque(Message& m, std::uint8_t dir, std::int64_t len) {
+  m.dir = dir;
+  const auto n = static_cast<std::uint32_t>(std::max<std::int64_t>(len, 1));
+  HeadWriter(m).u8(static_cast<std::uint8_t>(rng_.below(0x20)));
+  if (n > 1) body(m, pools_.binary, n - 1);
+}
+
+// HTTP/1.1 (RFC 9112): a GET padded with a request-id header to the drawn size, or a POST with
+// a body when the drawn size is larger than a head should be; the response declares its body
+// with Content-Length so that a dissector can follow every message of a keep-alive connection.
+void AppScript::web(Message& m) {
+  const std::string_view host(name_.data(), name_len_);
+  HeadWriter w(m);
+  if (step_ % 2 == 0) {
+    m.dir = 0;
+    const std::uint32_t target = draw(spec_.pattern->request_bytes);
+    const bool post = target > 560;
+    w.str(post ? "POST /upload/" : "GET /")
+        .str(kWords[rng_.below(std::size(kWords))])
+        .str("/")
+        .num(rng_.below(100000))
+        .str(" HTTP/1.1\r\nHost: ")
+        .str(host)
+        .str("\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0\r\n"
+             "Accept: */*\r\nConnection: keep-alive\r\n");
+    if (post) {
+      w.str("Content-Type: application/octet-stream\r\nContent-Length: ");
+      const std::size_t fixed = w.size() + 4;  // + CRLF CRLF
+      std::uint32_t len = target > fixed ? static_cast<std::uint32_t>(target - fixed) : 1;
+      while (len > 1 && fixed + digits(len) + len > target) --len;
+      w.num(len).str("\r\n\r\n");
+      body(m, pools_.binary, len);
+    } else {
+      constexpr std::string_view kPad = "X-Request-Id: ";
+      if (target > w.size() + kPad.size() + 4 + 1) {
+        w.str(kPad);
+        static constexpr char kHex[] = "0123456789abcdef";
+        while (w.size() + 4 < target) w.str(std::string_view(&kHex[rng_.below(16)], 1));
+        w.str("\r\n");
+      }
+      w.str("\r\n");
+    }
+  } else {
+    m.dir = 1;
+    const std::uint32_t target = draw(spec_.pattern->response_bytes);
+    w.str("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Type: application/octet-stream\r\n"
+          "Connection: keep-alive\r\nContent-Length: ");
+    const std::size_t fixed = w.size() + 4;
+    std::uint32_t len = target > fixed ? static_cast<std::uint32_t>(target - fixed) : 0;
+    while (len > 0 && fixed + digits(len) + len > target) --len;
+    w.num(len).str("\r\n\r\n");
+    if (len > 0) body(m, pools_.binary, len);
+    ++round_;
+  }
+}
+
+// DNS (RFC 1035): a recursive query for the flow's host name, A first and then AAAA, answered
+// with 1..N address records that point back at the question by name compression.
+void AppScript::dns(Message& m) {
+  HeadWriter w(m);
+  auto question = [&] {
+    std::size_t start = 0;
+    const std::string_view name(name_.data(), name_len_);
+    while (start <= name.size()) {
+      auto dot = name.find('.', start);
+      if (dot == std::string_view::npos) dot = name.size();
+      w.u8(static_cast<std::uint8_t>(dot - start)).str(name.substr(start, dot - start));
+      start = dot + 1;
+    }
+    w.u8(0).u16(dns_qtype_).u16(1);  // QTYPE, QCLASS IN
+  };
+  if (step_ % 2 == 0) {
+    m.dir = 0;
+    dns_id_ = static_cast<std::uint16_t>(rng_.next());
+    dns_qtype_ = (round_ % 2 == 0) ? 1 : 28;
+    w.u16(dns_id_).u16(0x0100).u16(1).u16(0).u16(0).u16(0);
+    question();
+  } else {
+    m.dir = 1;
+    const auto answers = static_cast<std::uint16_t>(std::min<std::uint32_t>(draw(spec_.pattern->response_bytes), 16));
+    w.u16(dns_id_).u16(0x8180).u16(1).u16(answers).u16(0).u16(0);
+    question();
+    for (std::uint16_t i = 0; i < answers; ++i) {
+      w.u16(0xc00c).u16(dns_qtype_).u16(1).u32(static_cast<std::uint32_t>(rng_.between(60, 3600)));
+      if (dns_qtype_ == 1) {
+        w.u16(4).random(rng_, 4);
+      } else {
+        w.u16(16).u16(0x2001).u16(0x0db8).random(rng_, 12);
+      }
+    }
+    ++round_;
+  }
+}
+
+// SSH (RFC 4253): version exchange, KEXINIT both ways, an ECDH exchange and NEWKEYS in the
+// clear, then encrypted packets, which look random on the wire.
+void AppScript::ssh(Message& m) {
+  HeadWriter w(m);
+  switch (step_) {
+    case 0: text(m, 1, kSshBanner); return;
+    case 1: text(m, 0, kSshClientBanner); return;
+    case 2:
+    case 3: {
+      m.dir = step_ == 2 ? 0 : 1;
+      w.raw(reinterpret_cast<const std::uint8_t*>("\0\0\0\0\0"), 5).u8(20).random(rng_, 16);
+      ssh_string(w, "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ext-info-c");
+      ssh_string(w, "ssh-rsa,rsa-sha2-512,rsa-sha2-256");
+      for (int i = 0; i < 2; ++i) ssh_string(w, "aes128-ctr,aes256-ctr,aes128-cbc");
+      for (int i = 0; i < 2; ++i) ssh_string(w, "hmac-sha2-256-etm@openssh.com,hmac-sha2-256");
+      for (int i = 0; i < 2; ++i) ssh_string(w, "none,zlib@openssh.com");
+      ssh_string(w, "");
+      ssh_string(w, "");
+      w.u8(0).u32(0);  // first_kex_packet_follows, reserved
+      ssh_finish_packet(w, 0, rng_);
+      return;
+    }
+    case 4:  // SSH_MSG_KEX_ECDH_INIT (RFC 5656 section 4): the client's ephemeral key
+      m.dir = 0;
+      w.raw(reinterpret_cast<const std::uint8_t*>("\0\0\0\0\0"), 5).u8(30).u32(32).random(rng_, 32);
+      ssh_finish_packet(w, 0, rng_);
+      return;
+    case 5: {  // SSH_MSG_KEX_ECDH_REPLY with an RSA host key and ssh-rsa signature (RFC 4253 6.6), then SSH_MSG_NEWKEYS
+      m.dir = 1;
+      w.raw(reinterpret_cast<const std::uint8_t*>("\0\0\0\0\0"), 5).u8(31);
+      w.u32(4 + 7 + 4 + 3 + 4 + 257);
+      ssh_string(w, "ssh-rsa");
+      w.u32(3).u8(0x01).u8(0x00).u8(0x01);            // e = 65537
+      w.u32(257).u8(0x00).u8(0xc1).random(rng_, 255);  // n: 2048 bits, positive mpint
+      w.u32(32).random(rng_, 32);                       // Q_S
+      w.u32(4 + 7 + 4 + 256);
+      ssh_string(w, "ssh-rsa");
+      w.u32(256).random(rng_, 256);
+      ssh_finish_packet(w, 0, rng_);
+      const std::size_t start = w.size();
+      w.raw(reinterpret_cast<const std::uint8_t*>("\0\0\0\0\0"), 5).u8(21);
+      ssh_finish_packet(w, start, rng_);
+      return;
+    }
+    case 6:
+      m.dir = 0;
+      w.raw(reinterpret_cast<const std::uint8_t*>("\0\0\0\0\0"), 5).u8(21);
+      ssh_finish_packet(w, 0, rng_);
+      return;
+    default:
+      // Encrypted packets with encrypt-then-MAC (hmac-sha2-256-etm): the packet length stays in
+      // the clear, then whole cipher blocks, then the 32-byte MAC.
+      m.dir = static_cast<std::uint8_t>((step_ - 7) % 2);
+      const std::uint32_t want = draw(m.dir == 0 ? spec_.pattern->request_bytes : spec_.pattern->response_bytes);
+      const std::uint32_t blocks = want > 4 + 32 + 16 ? (want - 4 - 32) / 16 : 1;
+      w.u32(blocks * 16);
+      body(m, pools_.binary, blocks * 16 + 32);
+      if (m.dir == 1) ++round_;
+      return;
+  }
+}
+
+// SMTP (RFC 5321): one message in a base64 body, dot-terminated.
+void AppScript::smtp(Message& m) {
+  static constexpr std::string_view kLines[] = {
+      "220 mail.example.net ESMTP Postfix (Debian/GNU)\r\n",
+      "EHLO client.example.org\r\n",
+      "250-mail.example.net\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n",
+      "MAIL FROM:<alice@example.org>\r\n",
+      "250 2.1.0 Ok\r\n",
+      "RCPT TO:<bob@example.net>\r\n",
+      "250 2.1.5 Ok\r\n",
+      "DATA\r\n",
+      "354 End data with <CR><LF>.<CR><LF>\r\n",
+      "",  // the message itself
+      "250 2.0.0 Ok: queued as 4F1A2B3C4D\r\n",
+      "QUIT\r\n",
+      "221 2.0.0 Bye\r\n"};
+  // Server lines are the even steps, client lines the odd ones.
+  const auto dir = static_cast<std::uint8_t>(step_ % 2 == 0 ? 1 : 0);
+  if (step_ != 9) {
+    text(m, dir, kLines[step_]);
+    return;
+  }
+  text(m, 0,
+       "From: Alice <alice@example.org>\r\nTo: Bob <bob@example.net>\r\nSubject: quarterly report\r\n"
+       "MIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+  body(m, pools_.text, draw(spec_.pattern->request_bytes));
+  static constexpr std::string_view kEnd = "\r\n.\r\n";
+  std::memcpy(m.tail.data(), kEnd.data(), kEnd.size());
+  m.tail_len = static_cast<std::uint8_t>(kEnd.size());
+}
+
+// FTP control connection (RFC 959): login, a few commands, QUIT.
+void AppScript::ftp(Message& m) {
+  static constexpr std::string_view kLogin[] = {"220 (vsFTPd 3.0.3)\r\n",          "USER anonymous\r\n",
+                                                "331 Please specify the password.\r\n", "PASS guest@example.org\r\n",
+                                                "230 Login successful.\r\n",     "SYST\r\n",
+                                                "215 UNIX Type: L8\r\n"};
+  static constexpr std::string_view kCommands[][2] = {
+      {"PWD\r\n", "257 \"/\" is the current directory\r\n"},
+      {"TYPE I\r\n", "200 Switching to Binary mode.\r\n"},
+      {"CWD pub\r\n", "250 Directory successfully changed.\r\n"},
+      {"NOOP\r\n", "200 NOOP ok.\r\n"},
+      {"FEAT\r\n", "211-Features:\r\n EPRT\r\n EPSV\r\n MDTM\r\n PASV\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n211 End\r\n"},
+      {"MDTM README\r\n", "213 20231114221320\r\n"}};
+  const std::uint32_t quit = 7 + 2 * (rounds_ - 1);
+  if (step_ < 7) {
+    text(m, static_cast<std::uint8_t>(step_ % 2 == 0 ? 1 : 0), kLogin[step_]);
+  } else if (step_ < quit) {
+    const auto k = (step_ - 7) / 2;
+    const auto& cmd = kCommands[k % std::size(kCommands)];
+    text(m, static_cast<std::uint8_t>((step_ - 7) % 2 == 0 ? 0 : 1), cmd[(step_ - 7) % 2]);
+  } else {
+    text(m, static_cast<std::uint8_t>(step_ == quit ? 0 : 1), step_ == quit ? "QUIT\r\n" : "221 Goodbye.\r\n");
+  }
+}
+
+// ICMP echo (RFC 792 / RFC 4443): the reply carries the request's data back.
+void AppScript::icmp(Message& m) {
+  m.body_pool = &pools_.binary;
+  if (step_ % 2 == 0) {
+    m.dir = 0;
+    body(m, pools_.binary, std::min(draw(spec_.pattern->request_bytes), max_payload_));
+    last_request_body_ = m.body_start;
+    last_request_len_ = m.body_len;
+  } else {
+    m.dir = 1;
+    m.body_len = last_request_len_;
+    m.body_start = last_request_body_;
+    ++round_;
+  }
+}
+
+void AppScript::random_packet(Message& m) {
+  m.dir = round_ == 0 ? 0 : static_cast<std::uint8_t>(rng_.below(2));
+  // A frame size from the histogram (L2 without FCS), less this flow's headers.
+  double u = rng_.uniform();
+  const SizeBin* bin = &config_.size_histogram.back();
+  for (const auto& b : config_.size_histogram) {
+    if (u < b.probability) {
+      bin = &b;
+      break;
+    }
+    u -= b.probability;
+  }
+  const auto frame = static_cast<std::uint32_t>(rng_.between(bin->lo, bin->hi));
+  const std::uint32_t payload = frame > overhead_ ? frame - overhead_ : 1;
+  opaque(m, m.dir, std::min(payload, max_payload_));
+}
+
+}  // namespace flowreplay

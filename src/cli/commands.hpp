@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+// The subcommands of the flowreplay executable. Each registers its options on the app and
+// returns the function that runs it once the command line has parsed.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace flowreplay::cli {
+
+using Runner = std::function<int()>;
+
+Runner add_gen(CLI::App& app);
+
+}  // namespace flowreplay::cli

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+// flowreplay gen: a traffic mix into a capture and its ground-truth report.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "commands.hpp"
+#include "flowreplay/default_config.hpp"
+#include "flowreplay/errors.hpp"
+#include "flowreplay/flow_source.hpp"
+#include "flowreplay/gen_config.hpp"
+#include "flowreplay/pcap_writer.hpp"
+#include "flowreplay/pcapng_writer.hpp"
+#include "flowreplay/report_writer.hpp"
+#include "flowreplay/synthesizer.hpp"
+#include "flowreplay/version.hpp"
+
+namespace flowreplay::cli {
+
+namespace {
+
+struct GenOptions {
+  std::string config;
+  std::string pcap;
+  std::string format;
+  std::string report;
+  std::optional<std::uint64_t> flows;
+  std::string duration;
+  std::optional<std::uint64_t> seed;
+  bool quiet = false;
+  bool print_default = false;
+};
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string human_bytes(double b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (b >= 1024 && u < 4) {
+    b /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", b, units[u]);
+  return buf;
+}
+
+int run_gen(const GenOptions& o) {
+  if (o.print_default) {
+    const auto text = default_config_yaml();
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return std::fflush(stdout) == 0 ? 0 : 1;
+  }
+  if (o.pcap.empty() && o.report.empty()) {
+    throw UsageError("gen: nothing to write; give --pcap FILE and/or --report FILE (see flowreplay gen --help)");
+  }
+  GenConfig config = o.config.empty() ? default_gen_config() : load_gen_config_file(o.config);
+  if (o.flows) config.max_flows = *o.flows;
+  if (!o.duration.empty()) {
+    auto d = parse_duration(o.duration);
+    if (!d || *d == 0) throw UsageError("gen: --duration expects seconds or a duration like 30s or 500ms, got '" + o.duration + "'");
+    config.duration = *d;
+    if (!o.flows) config.max_flows.reset();  // the command line's limit replaces the file's
+  }
+  if (o.flows && o.duration.empty()) config.duration.reset();
+  if (o.seed) config.seed = *o.seed;
+
+  std::string format = o.format;
+  if (format.empty()) format = ends_with(o.pcap, ".pcap") ? "pcap" : "pcapng";
+  if (!o.pcap.empty() && o.report == "-" && o.pcap == "-") throw UsageError("gen: --pcap and --report cannot both be stdout");
+
+  const double fps = effective_flows_per_second(config);
+  std::unique_ptr<PacketSink> sink;
+  if (o.pcap.empty()) {
+    sink = std::make_unique<PcapngWriter>("/dev/null", "flowreplay " FLOWREPLAY_VERSION);
+  } else if (format == "pcap") {
+    sink = std::make_unique<PcapWriter>(o.pcap);
+  } else {
+    sink = std::make_unique<PcapngWriter>(o.pcap, "flowreplay " FLOWREPLAY_VERSION);
+  }
+  std::unique_ptr<ReportWriter> report;
+  if (!o.report.empty()) report = std::make_unique<ReportWriter>(o.report);
+
+  MixFlowSource source(config, fps, config.seed);
+  Synthesizer synth(config, source, *sink, report.get());
+  const auto wall_start = std::chrono::steady_clock::now();
+  const bool tty = !o.quiet && isatty(STDERR_FILENO) != 0;
+  auto last_print = wall_start;
+  if (tty) {
+    synth.on_progress([&](const SynthStats& s) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_print < std::chrono::milliseconds(250)) return;
+      last_print = now;
+      const double wall = std::chrono::duration<double>(now - wall_start).count();
+      std::fprintf(stderr, "\rflowreplay gen: %llu flows done, %llu packets, %s of trace, %.2f M packets/s   ",
+                   static_cast<unsigned long long>(s.flows), static_cast<unsigned long long>(s.packets),
+                   format_seconds(s.last - s.first).c_str(), static_cast<double>(s.packets) / wall / 1e6);
+    });
+  }
+  const SynthStats s = synth.run();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  if (tty) std::fputs("\r\033[K", stderr);
+  if (!o.quiet) {
+    std::fprintf(stderr,
+                 "flowreplay gen: %llu flows, %llu packets, %llu bytes (L2) over %s of trace from %s, seed %llu\n"
+                 "  %.0f flows/s, peak %llu concurrent flows; wrote %s%s%s in %.2f s wall: %.2f M packets/s, %s/s\n",
+                 static_cast<unsigned long long>(s.flows), static_cast<unsigned long long>(s.packets),
+                 static_cast<unsigned long long>(s.frame_bytes), format_seconds(s.last - s.first).c_str(),
+                 config.origin.c_str(), static_cast<unsigned long long>(config.seed), fps,
+                 static_cast<unsigned long long>(s.peak_active_flows),
+                 o.pcap.empty() ? "" : (o.pcap == "-" ? "<stdout>" : o.pcap.c_str()),
+                 o.pcap.empty() ? "" : (" (" + format + ", ns, " + human_bytes(static_cast<double>(sink->bytes_written())) + ")").c_str(),
+                 o.report.empty() ? "" : (std::string(o.pcap.empty() ? "" : " and ") + "report " + o.report).c_str(), wall,
+                 static_cast<double>(s.packets) / wall / 1e6,
+                 human_bytes(static_cast<double>(sink->bytes_written()) / wall).c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+Runner add_gen(CLI::App& app) {
+  auto opts = std::make_shared<GenOptions>();
+  CLI::App* gen = app.add_subcommand(
+      "gen",
+      "Synthesize flows from a traffic mix into a nanosecond pcapng or pcap, with a ground-truth report.\n"
+      "Without --config the built-in default mix is used (see --print-default-config).");
+  gen->add_option("-c,--config", opts->config, "YAML traffic mix (docs/config.md); default: the built-in mix")
+      ->check(CLI::ExistingFile);
+  gen->add_option("-o,--pcap", opts->pcap,
+                  "Capture to write: NAME.pcapng -> pcapng, NAME.pcap -> classic nanosecond pcap, - -> stdout");
+  gen->add_option("--format", opts->format, "Capture format, overriding the file name: pcapng or pcap (default: from the name; pcapng for -)")
+      ->check(CLI::IsMember({"pcapng", "pcap"}));
+  gen->add_option("-r,--report", opts->report,
+                  "Ground-truth CSV, one row per flow (docs/output.md); - for stdout");
+  gen->add_option("-n,--flows", opts->flows, "Stop after N flows (replaces the config's generation limits)")
+      ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
+  gen->add_option("-d,--duration", opts->duration,
+                  "Start flows for this long: seconds or 30s, 500ms... (replaces the config's limits; flows in progress finish)");
+  gen->add_option("-s,--seed", opts->seed, "Random seed (default: the config's, 1 in the built-in mix); same seed, same bytes");
+  gen->add_flag("-q,--quiet", opts->quiet, "No progress line and no summary on stderr");
+  gen->add_flag("--print-default-config", opts->print_default, "Print the built-in default mix as YAML and exit");
+  return [gen, opts]() { return run_gen(*opts); };
+}
+
+}  // namespace flowreplay::cli
