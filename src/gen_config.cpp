@@ -415,7 +415,10 @@ void read_packets(const Reader& rd, const YAML::Node& n, GenConfig& c) {
     for (const auto& kv : h) {
       const std::string key = "packets.size_histogram." + kv.first.as<std::string>();
       const auto range = rd.int_range(kv.first, key, 60, 9018);
-      const double p = rd.share(kv.second, key);
+      // Probabilities or relative weights: the histogram is normalized to sum 1.
+      const auto text = rd.scalar(kv.second, key);
+      const double p = (!text.empty() && text.back() == '%') ? rd.percent(kv.second, key) : rd.number(kv.second, key);
+      if (p < 0) rd.fail(kv.second, key, "must not be negative");
       bins.push_back({static_cast<std::uint32_t>(range.lo), static_cast<std::uint32_t>(range.hi), p});
       total += p;
     }

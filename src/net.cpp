@@ -128,8 +128,11 @@ std::uint64_t Cidr::host_count() const {
   const int host_bits = (base.is_v6() ? 128 : 32) - prefix;
   if (host_bits >= 32) return std::uint64_t{1} << 32;
   const std::uint64_t all = std::uint64_t{1} << host_bits;
-  // IPv4 network and broadcast addresses are not hosts (RFC 3021 /31 and /32 keep all).
-  return (!base.is_v6() && host_bits >= 2) ? all - 2 : all;
+  // IPv4 network and broadcast addresses are not hosts (RFC 3021 /31 and /32 keep all); IPv6
+  // leaves out the all-zero subnet-router anycast address (RFC 4291 2.6.1).
+  if (!base.is_v6() && host_bits >= 2) return all - 2;
+  if (base.is_v6() && host_bits > 0) return all - 1;
+  return all;
 }
 
 IpAddress Cidr::host(std::uint64_t i) const {

@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: MIT
+"""flowreplay gen on the built-in default mix, read back by capinfos and tshark.
+
+Checks: pcapng with ns resolution; no malformed packet, no bad IP/TCP/UDP/ICMP checksum, no TCP
+analysis flag; web/dns/ssh/smtp/ftp flows dissected as their protocol; per-flow packets, L3
+bytes and first/last times from tshark equal the ground-truth report; conversation count equals
+the report's flow count.
+Usage: gen_capture_test.py FLOWREPLAY [FLOWS]
+"""
+import collections
+import os
+import sys
+
+from tshark_util import CHECKSUM_PREFS, Checker, epoch_ns, read_report, run, tmpdir, tshark_fields
+
+binary = sys.argv[1]
+flows = sys.argv[2] if len(sys.argv) > 2 else None
+c = Checker("gen_capture")
+d = tmpdir()
+cap = os.path.join(d, "out.pcapng")
+rep = os.path.join(d, "flows.csv")
+cmd = [binary, "gen", "--pcap", cap, "--report", rep]
+if flows:
+    cmd += ["--flows", flows]
+r = run(cmd)
+c.equal(r.returncode, 0, "gen exits 0")
+c.check("flows," in r.stderr and "packets" in r.stderr, "gen prints a summary on stderr")
+
+info = run(["capinfos", "-M", cap]).stdout
+c.check("File type:           pcapng" in info or "pcapng" in info.split("File type:")[1].splitlines()[0],
+        "capinfos: file type pcapng")
+c.check("nanoseconds (9)" in info, "capinfos: nanosecond time precision")
+c.check("Strict time order:   True" in info, "capinfos: strict time order")
+
+# One pass over every packet with checksum validation on.
+fields = ["frame.number", "frame.time_epoch", "frame.protocols", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+          "ip.proto", "ipv6.nxt", "ip.len", "ipv6.plen", "tcp.srcport", "tcp.dstport", "udp.srcport",
+          "udp.dstport", "icmp.ident", "icmpv6.echo.identifier", "ip.checksum.status", "tcp.checksum.status",
+          "udp.checksum.status", "icmp.checksum.status", "icmpv6.checksum.status", "tcp.analysis.flags",
+          "_ws.malformed", "_ws.expert.severity"]
+rows = tshark_fields(cap, fields, extra=CHECKSUM_PREFS)
+report = read_report(rep)
+c.check(len(rows) > 1000, f"tshark read {len(rows)} packets")
+
+bad_sum = [x["frame.number"] for x in rows
+           if "0" in (x["ip.checksum.status"], x["tcp.checksum.status"], x["udp.checksum.status"],
+                      x["icmp.checksum.status"], x["icmpv6.checksum.status"])]
+c.equal(len(bad_sum), 0, "no bad IP/TCP/UDP/ICMP checksum")
+unverified_l4 = sum(1 for x in rows if x["tcp.srcport"] and x["tcp.checksum.status"] != "1")
+c.equal(unverified_l4, 0, "every TCP checksum verified good")
+c.equal(sum(1 for x in rows if x["_ws.malformed"]), 0, "no malformed packet")
+c.equal(sum(1 for x in rows if x["tcp.analysis.flags"]), 0, "no TCP analysis flag (loss, retransmission, window...)")
+
+
+def key_of(x):
+    src = x["ip.src"] or x["ipv6.src"]
+    dst = x["ip.dst"] or x["ipv6.dst"]
+    proto = int(x["ip.proto"] or x["ipv6.nxt"])
+    if x["tcp.srcport"]:
+        sp, dp = int(x["tcp.srcport"]), int(x["tcp.dstport"])
+    elif x["udp.srcport"]:
+        sp, dp = int(x["udp.srcport"]), int(x["udp.dstport"])
+    else:  # ICMP echo: the address pair and the identifier name the conversation
+        ident = x["icmp.ident"] or x["icmpv6.echo.identifier"]
+        return (proto, min(src, dst), max(src, dst), int(ident, 0))
+    a, b = (src, sp), (dst, dp)
+    return (proto,) + (a + b if a <= b else b + a)
+
+
+class Flow:
+    def __init__(self):
+        self.first = None
+        self.packets = collections.Counter()
+        self.bytes = collections.Counter()
+        self.first_ts = None
+        self.last_ts = None
+        self.protocols = set()
+
+
+flows_seen = collections.OrderedDict()
+for x in rows:
+    k = key_of(x)
+    f = flows_seen.setdefault(k, Flow())
+    src = x["ip.src"] or x["ipv6.src"]
+    if f.first is None:
+        f.first = src
+    direction = "fwd" if src == f.first else "rev"
+    f.packets[direction] += 1
+    l3 = int(x["ip.len"]) if x["ip.len"] else int(x["ipv6.plen"]) + 40
+    f.bytes[direction] += l3
+    ts = epoch_ns(x["frame.time_epoch"])
+    f.first_ts = ts if f.first_ts is None else f.first_ts
+    f.last_ts = ts
+    f.protocols.update(x["frame.protocols"].split(":"))
+
+c.equal(len(flows_seen), len(report), "conversations in the capture == flows in the report")
+conv = run(["tshark", "-n", "-r", cap, "-q", "-z", "conv,tcp", "-z", "conv,udp"]).stdout
+conv_rows = sum(1 for line in conv.splitlines() if "<->" in line)
+l4_flows = sum(1 for r_ in report if r_["L4_PROTO"] in ("6", "17"))
+c.equal(conv_rows, l4_flows, "tshark -z conv,tcp/udp rows == TCP+UDP flows in the report")
+
+mismatch = []
+missing = 0
+app_protocols = collections.defaultdict(collections.Counter)
+app_total = collections.Counter()
+for r_ in report:
+    proto = int(r_["L4_PROTO"])
+    sp, dp = int(r_["SRC_PORT"]), int(r_["DST_PORT"])
+    if proto in (1, 58):
+        k = (proto, min(r_["SRC_IP"], r_["DST_IP"]), max(r_["SRC_IP"], r_["DST_IP"]), sp)
+    else:
+        a, b = (r_["SRC_IP"], sp), (r_["DST_IP"], dp)
+        k = (proto,) + (a + b if a <= b else b + a)
+    f = flows_seen.get(k)
+    if f is None:
+        missing += 1
+        continue
+    got = (f.first, f.packets["fwd"], f.bytes["fwd"], f.packets["rev"], f.bytes["rev"], f.first_ts, f.last_ts)
+    want = (r_["SRC_IP"], int(r_["PACKETS"]), int(r_["BYTES"]), int(r_["PACKETS_REV"]), int(r_["BYTES_REV"]),
+            int(r_["START_TIME"]), int(r_["END_TIME"]))
+    if got != want:
+        mismatch.append((k, got, want))
+    app_total[r_["APP"]] += 1
+    for p in f.protocols:
+        app_protocols[r_["APP"]][p] += 1
+c.equal(missing, 0, "every report row is a conversation in the capture")
+c.equal(len(mismatch), 0, "per flow: direction, packets, L3 bytes, start and end (ns) match tshark exactly")
+for k, got, want in mismatch[:5]:
+    print(f"     {k}: tshark {got} report {want}")
+
+for app, proto in (("web", "http"), ("dns", "dns"), ("ssh", "ssh"), ("smtp", "smtp"), ("ftp", "ftp")):
+    n = app_total[app]
+    c.check(n > 0 and app_protocols[app][proto] == n,
+            f"{app}: {app_protocols[app][proto]} of {n} flows dissected as {proto}")
+c.done()

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+#include "flowreplay/gen_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include "flowreplay/errors.hpp"
+
+namespace flowreplay {
+namespace {
+
+std::string error_of(const std::string& yaml) {
+  try {
+    load_gen_config_text(yaml, "t.yaml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(GenConfig, BuiltInDefaultLoads) {
+  const GenConfig c = default_gen_config();
+  EXPECT_EQ(c.origin, "<built-in default>");
+  ASSERT_TRUE(c.flows_per_second);
+  EXPECT_EQ(*c.max_flows, 10000u);
+  double total = 0;
+  for (const auto& p : c.patterns) total += p.percentage;
+  EXPECT_DOUBLE_EQ(total, 100);
+  EXPECT_DOUBLE_EQ(c.ipv6_share, 0.10);
+}
+
+TEST(GenConfig, ReadsEverySection) {
+  const GenConfig c = load_gen_config_text(R"(
+generation: {bandwidth: 2.5Gbps, duration: 30s, start_time: 1600000000.25, seed: 99}
+traffic_patterns:
+  - {type: web, percentage: 70%, ports: [8000], requests: 2-3, response_bytes: [100, 200]}
+  - {type: random, percentage: 30, protocol: udp, packets: 5}
+network:
+  client_subnets: [10.9.0.0/24]
+  vlan_ids: [10, 20]
+packets: {mtu: 9000, size_histogram: {"100-200": 1, "300-400": 3}}
+timing: {link_speed: 40Gbps, max_interpacket_gap: 5ms, min_dir_switch_gap: 2us, rtt: 3ms}
+)",
+                                           "t.yaml");
+  EXPECT_DOUBLE_EQ(*c.bandwidth_bps, 2.5e9);
+  EXPECT_EQ(*c.duration, 30 * kNanosPerSecond);
+  EXPECT_EQ(c.start_time, 1'600'000'000'250'000'000LL);
+  EXPECT_EQ(c.seed, 99u);
+  ASSERT_EQ(c.patterns.size(), 2u);
+  EXPECT_EQ(c.patterns[0].ports, std::vector<std::uint16_t>{8000});
+  EXPECT_EQ(c.patterns[0].requests.lo, 2);
+  EXPECT_EQ(c.patterns[0].response_bytes.hi, 200);
+  EXPECT_EQ(c.patterns[1].protocol, 17);
+  EXPECT_EQ(c.patterns[1].requests.lo, 5);
+  EXPECT_EQ(c.vlan_ids, (std::vector<std::uint16_t>{10, 20}));
+  EXPECT_EQ(c.mtu, 9000u);
+  ASSERT_EQ(c.size_histogram.size(), 2u);
+  EXPECT_DOUBLE_EQ(c.size_histogram[1].probability, 0.75);  // normalized
+  EXPECT_DOUBLE_EQ(c.link_bps, 40e9);
+  EXPECT_EQ(c.max_gap, 5 * kNanosPerMilli);
+  EXPECT_EQ(c.rtt.lo, 3 * kNanosPerMilli);
+}
+
+TEST(GenConfig, ErrorsNameFileLineColumnAndKey) {
+  EXPECT_EQ(error_of("generation:\n  flows_per_second: 10\n  speed: 3\n"),
+            "t.yaml:3:3: generation.speed: unknown key (allowed: flows_per_second, bandwidth, max_flows, duration, "
+            "start_time, seed)");
+  EXPECT_EQ(error_of("network:\n  server_subnets: [10.0.0.0/8, 1.2.3/8]\n"),
+            "t.yaml:2:32: network.server_subnets: not a CIDR prefix like 10.0.0.0/16 or fd00::/64: '1.2.3/8'");
+  EXPECT_EQ(error_of("traffic_patterns:\n  - {type: web, percentage: 50}\n"),
+            "t.yaml:2:3: traffic_patterns: percentages sum to 50, not 100");
+  EXPECT_EQ(error_of("generation: {flows_per_second: -3}\n"), "t.yaml:1:32: generation.flows_per_second: must be above 0");
+  EXPECT_EQ(error_of("traffic_patterns:\n  - {type: icmp, percentage: 100, ports: [1]}\n"),
+            "t.yaml:2:42: traffic_patterns[0].ports: icmp has no ports");
+  EXPECT_EQ(error_of("packets: {size_histogram: {\"100-300\": 1, \"200-400\": 1}}\n"),
+            "t.yaml:1:27: packets.size_histogram: intervals overlap");
+  EXPECT_EQ(error_of("generation: {flows_per_second: 5, bandwidth: 1Gbps}\n"),
+            "t.yaml:1:46: generation.bandwidth: give flows_per_second or bandwidth, not both");
+  EXPECT_NE(error_of("timing: {rtt: 5ms-1ms}\n").find("t.yaml:1:15: timing.rtt: the low end"), std::string::npos);
+  EXPECT_NE(error_of("[unclosed\n").find("t.yaml:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace flowreplay
