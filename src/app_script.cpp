@@ -11,7 +11,7 @@ namespace flowreplay {
 
 namespace {
 
-constexpr std::size_t kBinaryPoolBytes = std::size_t{1} << 20;
+constexpr std::size_t kBinaryPoolBytes = std::size_t{1} << 18;
 constexpr std::size_t kTextPoolBytes = std::size_t{1} << 18;
 
 constexpr const char* kWords[] = {"alpha",  "bravo", "cedar", "delta", "ember", "falcon", "garnet", "harbor",

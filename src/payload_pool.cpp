@@ -33,7 +33,8 @@ PayloadPool::PayloadPool(Kind kind, std::size_t size, std::uint64_t seed) : size
   for (std::size_t i = 0; i < kMaxSlice + 2; ++i) bytes_[size_ + i] = bytes_[i % size_];
   prefix_.resize(bytes_.size() / 2 + 1);
   for (std::size_t w = 0; w + 1 < prefix_.size(); ++w) {
-    prefix_[w + 1] = prefix_[w] + ((std::uint64_t{bytes_[2 * w]} << 8) | bytes_[2 * w + 1]);
+    std::uint32_t v = prefix_[w] + ((std::uint32_t{bytes_[2 * w]} << 8) | bytes_[2 * w + 1]);
+    prefix_[w + 1] = (v & 0xffff) + (v >> 16);
   }
 }
 
@@ -46,7 +47,8 @@ std::uint64_t PayloadPool::sum(std::size_t pos, std::size_t len) const {
     --len;
   }
   const std::size_t words = len / 2;
-  s += prefix_[pos / 2 + words] - prefix_[pos / 2];
+  // Ones' complement subtraction: adding the complement of the earlier prefix.
+  s += prefix_[pos / 2 + words] + (~prefix_[pos / 2] & 0xffffu);
   if (len & 1) s += std::uint64_t{bytes_[pos + len - 1]} << 8;
   return s;
 }

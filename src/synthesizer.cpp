@@ -77,6 +77,14 @@ SynthStats Synthesizer::run() {
       const Entry e = heap.back();
       heap.pop_back();
       ActiveFlow& f = *e.flow;
+      if (!heap.empty()) {  // the next flow to pop is usually the new top: warm its hot lines
+        const ActiveFlow* n = heap.front().flow;
+        __builtin_prefetch(&n->planner.packet());
+        __builtin_prefetch(&n->builder);
+        __builtin_prefetch(reinterpret_cast<const char*>(&n->builder) + 64);
+        __builtin_prefetch(&n->record);
+        __builtin_prefetch(&n->lag);
+      }
       const Timestamp t = std::max(e.key, link_free);
       f.lag += t - e.key;
 

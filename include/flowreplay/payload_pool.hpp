@@ -23,14 +23,17 @@ class PayloadPool {
   [[nodiscard]] std::size_t size() const { return size_; }
   // Bytes [pos, pos + len) with pos < size() and len <= kMaxSlice.
   [[nodiscard]] const std::uint8_t* at(std::size_t pos) const { return bytes_.data() + pos; }
-  // The unfolded ones' complement sum of bytes [pos, pos + len) with each byte at the parity it
-  // has in the pool (an odd pos contributes its first byte as a low-order byte).
+  // The ones' complement sum of bytes [pos, pos + len) with each byte at the parity it has in
+  // the pool (an odd pos contributes its first byte as a low-order byte). Unfolded: add it to a
+  // checksum accumulator. Equal to a direct sum up to the two zeros of ones' complement.
   [[nodiscard]] std::uint64_t sum(std::size_t pos, std::size_t len) const;
 
  private:
   std::size_t size_;
   std::vector<std::uint8_t> bytes_;
-  std::vector<std::uint64_t> prefix_;  // prefix_[w] = sum of words 0..w-1, word w = bytes 2w, 2w+1
+  // prefix_[w]: ones' complement sum (16 bits, end-around carry) of words 0..w-1, where word w
+  // is bytes 2w and 2w+1. 32-bit entries keep the table small enough to stay in cache.
+  std::vector<std::uint32_t> prefix_;
 };
 
 }  // namespace flowreplay
