@@ -30,7 +30,7 @@ struct Block {
   void option(std::uint16_t code, const void* value, std::uint16_t n) {
     u16(code);
     u16(n);
-    std::memcpy(data + len, value, n);
+    if (n > 0) std::memcpy(data + len, value, n);
     len += pad4(n);
   }
   // Fills in the total length at offset 4 and appends its trailing copy.
