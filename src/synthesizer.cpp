@@ -76,7 +76,8 @@ SynthStats Synthesizer::run() {
       std::pop_heap(heap.begin(), heap.end(), Later{});
       const Entry e = heap.back();
       heap.pop_back();
-      ActiveFlow& f = *e.flow;
+      std::unique_ptr<ActiveFlow> owner(e.flow);  // out of the heap: freed here if anything throws
+      ActiveFlow& f = *owner;
       if (!heap.empty()) {  // the next flow to pop is usually the new top: warm its hot lines
         const ActiveFlow* n = heap.front().flow;
         __builtin_prefetch(&n->planner.packet());
@@ -133,12 +134,11 @@ SynthStats Synthesizer::run() {
           f.lag += t + switch_gap - key;
           key = t + switch_gap;
         }
-        heap.push_back({key, e.order, &f});
+        heap.push_back({key, e.order, owner.release()});
         std::push_heap(heap.begin(), heap.end(), Later{});
       } else {
         if (records_ != nullptr) records_->write(r);
         ++stats.flows;
-        delete &f;
       }
     }
   } catch (...) {
