@@ -12,5 +12,6 @@ namespace flowreplay::cli {
 using Runner = std::function<int()>;
 
 Runner add_gen(CLI::App& app);
+Runner add_features(CLI::App& app);
 
 }  // namespace flowreplay::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
   const flowreplay::cli::Runner gen = flowreplay::cli::add_gen(app);
+  const flowreplay::cli::Runner features = flowreplay::cli::add_features(app);
 
   try {
     app.parse(argc, argv);
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
 
   try {
     if (app.got_subcommand("gen")) return gen();
+    if (app.got_subcommand("features")) return features();
   } catch (const flowreplay::ConfigError& e) {
     std::fprintf(stderr, "flowreplay: config error: %s\n", e.what());
     return 2;

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+// CICFlowMeter's flow features from packets (shared/specs/cicflowmeter.md is the reference).
+// Four modes: `head` (the reference code as of 2021-07, d212d6c), `2020` (the 2020-01
+// CICFlowMeter-4.0 behaviour), `2018` (the CIC-IDS2017/2018 era) and `corrected` (every known
+// defect fixed; docs/features.md lists each fix). Times inside the meter are µs, as the
+// reference's, taken from the capture's ns timestamps by truncation.
+//
+// Streaming: a flow is emitted when it ends (FIN/RST per mode, or its flow timeout) or at
+// finish(); a flow that cannot receive more packets (its hard timeout passed) is emitted as soon
+// as the capture's clock passes it, so memory follows concurrent flows.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "flowreplay/net.hpp"
+#include "flowreplay/raw_packet.hpp"
+
+namespace flowreplay {
+
+enum class CicMode : std::uint8_t { kHead, k2020, k2018, kCorrected };
+std::optional<CicMode> cic_mode_from_name(std::string_view name);
+std::string_view cic_mode_name(CicMode mode);
+
+struct CicOptions {
+  CicMode mode = CicMode::kHead;
+  Duration flow_timeout = 120 * kNanosPerSecond;     // hard cap from the flow's first packet
+  Duration activity_timeout = 5 * kNanosPerSecond;   // gap that ends an active period
+};
+
+// How a value prints: an integer, a Java double, or the literal 0 of a guarded empty block.
+enum class CicKind : std::uint8_t { kInteger, kDouble, kZero };
+struct CicValue {
+  double value = 0;
+  CicKind kind = CicKind::kDouble;
+};
+
+inline constexpr std::size_t kCicValueColumns = 76;  // "Flow Duration" .. "Idle Min"
+
+struct CicFeatures {
+  std::string flow_id;
+  IpAddress src;
+  IpAddress dst;
+  std::uint16_t src_port = 0;
+  std::uint16_t dst_port = 0;
+  std::uint8_t protocol = 0;
+  std::int64_t start_us = 0;
+  std::array<CicValue, kCicValueColumns> values{};
+};
+
+// A direction-free flow key: the lower endpoint first (libtins-style), so both sides of a
+// connection are one flow.
+struct FlowKey {
+  IpAddress a;
+  IpAddress b;
+  std::uint16_t a_port = 0;
+  std::uint16_t b_port = 0;
+  std::uint8_t protocol = 0;
+  bool operator==(const FlowKey&) const = default;
+  static FlowKey of(const IpAddress& src, std::uint16_t sp, const IpAddress& dst, std::uint16_t dp, std::uint8_t proto);
+};
+struct FlowKeyHash {
+  std::size_t operator()(const FlowKey& k) const;
+};
+
+// A packet with its direction assigned: forward when it comes from the endpoint that sent the
+// flow's first packet (by time).
+struct PacketInfo {
+  RawPacket packet;
+  bool forward = true;
+};
+
+class CicFlow;
+
+class CicMeter {
+ public:
+  using Sink = std::function<void(const CicFeatures&)>;
+  CicMeter(const CicOptions& options, Sink sink);
+  ~CicMeter();
+  CicMeter(const CicMeter&) = delete;
+  CicMeter& operator=(const CicMeter&) = delete;
+
+  void add(const RawPacket& packet);
+  // Emits every flow still open (in order of start time, then flow id).
+  void finish();
+
+  [[nodiscard]] std::uint64_t flows_emitted() const { return emitted_; }
+  [[nodiscard]] std::uint64_t flows_dropped_single() const { return dropped_single_; }
+  [[nodiscard]] std::uint64_t out_of_order() const { return out_of_order_; }
+  [[nodiscard]] std::size_t open_flows() const { return flows_.size(); }
+
+ private:
+  void emit(CicFlow& flow);
+  void expire(std::int64_t now_us);
+
+  CicOptions options_;
+  Sink sink_;
+  std::unordered_map<FlowKey, std::unique_ptr<CicFlow>, FlowKeyHash> flows_;
+  struct Pending {
+    std::int64_t start_us;
+    FlowKey key;
+    std::uint64_t serial;
+  };
+  std::deque<Pending> by_start_;
+  std::uint64_t serial_ = 0;
+  std::uint64_t emitted_ = 0;
+  std::uint64_t dropped_single_ = 0;
+  std::uint64_t out_of_order_ = 0;
+  std::int64_t last_us_ = 0;
+};
+
+// The library API of the "flowmeter" seed, for callers with their own packets (per time window):
+// assign directions (first packet by time defines forward) ...
+std::vector<PacketInfo> to_packet_infos(std::span<const RawPacket> packets);
+struct FlowWithFeatures {
+  FlowKey key;
+  CicFeatures features;
+};
+// ... and turn a window of packets into one feature vector per flow (flows still open at the
+// end of the window are closed with it).
+std::vector<FlowWithFeatures> process_packets(std::span<const PacketInfo> packets, const CicOptions& options);
+
+// The CSV header of a mode (84 columns, no trailing newline) and one row.
+std::string_view cic_header(CicMode mode);
+void append_cic_row(std::string& out, const CicFeatures& f, CicMode mode);
+
+}  // namespace flowreplay
