@@ -525,9 +525,19 @@ void CicMeter::expire(std::int64_t now_us) {
     by_start_.pop_front();
     auto it = flows_.find(p.key);
     if (it != flows_.end() && it->second->serial == p.serial) {
+      const CicFlow& f = *it->second;
+      expired_[p.key] = {f.src, f.dst, f.src_port, f.dst_port, f.id, f.serial};
+      expired_order_.push_back({now_us, p.key, f.serial});
       emit(*it->second);
       flows_.erase(it);
     }
+  }
+  // Orientation memory is kept for an hour of trace time, so it stays bounded on long captures.
+  constexpr std::int64_t kRemember = 3600LL * 1'000'000;
+  while (!expired_order_.empty() && now_us - expired_order_.front().at_us > kRemember) {
+    auto it = expired_.find(expired_order_.front().key);
+    if (it != expired_.end() && it->second.serial == expired_order_.front().serial) expired_.erase(it);
+    expired_order_.pop_front();
   }
 }
 
@@ -539,7 +549,7 @@ void CicMeter::add(const RawPacket& raw) {
   expire(p.t);
 
   const FlowKey key = FlowKey::of(raw.src, p.src_port, raw.dst, p.dst_port, p.protocol);
-  auto start_flow = [&](const CicFlow* previous) {
+  auto start_flow = [&](const Orientation* previous) {
     auto flow = std::make_unique<CicFlow>(q, options_);
     CicFlow& f = *flow;
     f.set_init_defaults();
@@ -547,7 +557,7 @@ void CicMeter::add(const RawPacket& raw) {
     f.serial = ++serial_;
     f.protocol = p.protocol;
     bool forward = true;
-    if (previous != nullptr) {  // after a timeout the new flow keeps the old orientation
+    if (previous != nullptr) {  // after a timeout the new flow keeps the old orientation (§2.2)
       f.src = previous->src, f.dst = previous->dst, f.src_port = previous->src_port, f.dst_port = previous->dst_port;
       f.id = previous->id;
       forward = q.timeout_first_forward || f.is_forward(p);  // Q8
@@ -572,7 +582,14 @@ void CicMeter::add(const RawPacket& raw) {
 
   auto it = flows_.find(key);
   if (it == flows_.end()) {
-    start_flow(nullptr);
+    auto gone = expired_.find(key);
+    if (gone != expired_.end()) {
+      const Orientation previous = std::move(gone->second);
+      expired_.erase(gone);
+      start_flow(&previous);
+    } else {
+      start_flow(nullptr);
+    }
     return;
   }
   CicFlow& f = *it->second;
@@ -580,7 +597,8 @@ void CicMeter::add(const RawPacket& raw) {
     std::unique_ptr<CicFlow> old = std::move(it->second);
     flows_.erase(it);
     emit(*old);
-    start_flow(old.get());
+    const Orientation previous{old->src, old->dst, old->src_port, old->dst_port, old->id, old->serial};
+    start_flow(&previous);
     return;
   }
   auto close = [&] {
@@ -647,6 +665,8 @@ void CicMeter::finish() {
   for (CicFlow* f : open) emit(*f);
   flows_.clear();
   by_start_.clear();
+  expired_.clear();
+  expired_order_.clear();
 }
 
 std::vector<PacketInfo> to_packet_infos(std::span<const RawPacket> packets) {

@@ -111,6 +111,23 @@ class CicMeter {
     std::uint64_t serial;
   };
   std::deque<Pending> by_start_;
+  // Flows emitted early because their hard timeout passed: a later packet on the same key starts
+  // a new flow with the old orientation, as the reference does when it splits a flow (§2.2).
+  struct Orientation {
+    IpAddress src;
+    IpAddress dst;
+    std::uint16_t src_port = 0;
+    std::uint16_t dst_port = 0;
+    std::string id;
+    std::uint64_t serial = 0;
+  };
+  std::unordered_map<FlowKey, Orientation, FlowKeyHash> expired_;
+  struct ExpiredAt {
+    std::int64_t at_us;
+    FlowKey key;
+    std::uint64_t serial;
+  };
+  std::deque<ExpiredAt> expired_order_;
   std::uint64_t serial_ = 0;
   std::uint64_t emitted_ = 0;
   std::uint64_t dropped_single_ = 0;
