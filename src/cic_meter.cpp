@@ -360,6 +360,70 @@ class CicFlow {
   }
 };
 
+FlowTable::FlowTable() : slots_(1024), mask_(1023) {}
+
+FlowTable::~FlowTable() {
+  for (auto& s : slots_) delete s.flow;
+}
+
+CicFlow* FlowTable::find(const FlowKey& key, std::uint64_t hash) const {
+  for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+    const Slot& s = slots_[i];
+    if (s.flow == nullptr) return nullptr;
+    if (s.hash == hash && s.flow->key == key) return s.flow;
+  }
+}
+
+void FlowTable::insert(CicFlow* flow, std::uint64_t hash) {
+  if ((size_ + 1) * 2 > slots_.size()) grow();
+  std::size_t i = hash & mask_;
+  while (slots_[i].flow != nullptr) i = (i + 1) & mask_;
+  slots_[i] = {hash, flow};
+  ++size_;
+}
+
+std::unique_ptr<CicFlow> FlowTable::take(const FlowKey& key, std::uint64_t hash) {
+  std::size_t i = hash & mask_;
+  while (slots_[i].flow != nullptr && !(slots_[i].hash == hash && slots_[i].flow->key == key)) i = (i + 1) & mask_;
+  if (slots_[i].flow == nullptr) return nullptr;
+  std::unique_ptr<CicFlow> out(slots_[i].flow);
+  // Backward-shift deletion: pull later entries of the probe run into the hole when their home
+  // slot is at or before it, so lookups never meet a gap inside a run.
+  std::size_t hole = i;
+  for (std::size_t j = (i + 1) & mask_; slots_[j].flow != nullptr; j = (j + 1) & mask_) {
+    const std::size_t home = slots_[j].hash & mask_;
+    if (((j - home) & mask_) >= ((j - hole) & mask_)) {
+      slots_[hole] = slots_[j];
+      hole = j;
+    }
+  }
+  slots_[hole] = {};
+  --size_;
+  return out;
+}
+
+void FlowTable::grow() {
+  std::vector<Slot> old(slots_.size() * 2);
+  old.swap(slots_);
+  mask_ = slots_.size() - 1;
+  size_ = 0;
+  for (const Slot& s : old) {
+    if (s.flow != nullptr) insert(s.flow, s.hash);
+  }
+}
+
+template <typename F>
+void FlowTable::drain(F&& visit) {
+  for (auto& s : slots_) {
+    if (s.flow != nullptr) {
+      std::unique_ptr<CicFlow> f(s.flow);
+      s = {};
+      visit(std::move(f));
+    }
+  }
+  size_ = 0;
+}
+
 CicFeatures CicFlow::features(CicMode mode) {
   if (q_.close_last_active && end_active_ - start_active_ > 0) {  // Q11
     active_.add(static_cast<double>(end_active_ - start_active_));
@@ -523,13 +587,13 @@ void CicMeter::expire(std::int64_t now_us) {
   while (!by_start_.empty() && now_us - by_start_.front().start_us > timeout) {
     const Pending p = by_start_.front();
     by_start_.pop_front();
-    auto it = flows_.find(p.key);
-    if (it != flows_.end() && it->second->serial == p.serial) {
-      const CicFlow& f = *it->second;
-      expired_[p.key] = {f.src, f.dst, f.src_port, f.dst_port, f.id, f.serial};
-      expired_order_.push_back({now_us, p.key, f.serial});
-      emit(*it->second);
-      flows_.erase(it);
+    const std::uint64_t hash = FlowKeyHash{}(p.key);
+    const CicFlow* live = flows_.find(p.key, hash);
+    if (live != nullptr && live->serial == p.serial) {
+      std::unique_ptr<CicFlow> f = flows_.take(p.key, hash);
+      expired_[p.key] = {f->src, f->dst, f->src_port, f->dst_port, f->id, f->serial};
+      expired_order_.push_back({now_us, p.key, f->serial});
+      emit(*f);
     }
   }
   // Orientation memory is kept for an hour of trace time, so it stays bounded on long captures.
@@ -549,6 +613,7 @@ void CicMeter::add(const RawPacket& raw) {
   expire(p.t);
 
   const FlowKey key = FlowKey::of(raw.src, p.src_port, raw.dst, p.dst_port, p.protocol);
+  const std::uint64_t hash = FlowKeyHash{}(key);
   auto start_flow = [&](const Orientation* previous) {
     auto flow = std::make_unique<CicFlow>(q, options_);
     CicFlow& f = *flow;
@@ -577,11 +642,11 @@ void CicMeter::add(const RawPacket& raw) {
     }
     f.first(p, forward);
     by_start_.push_back({p.t, key, f.serial});
-    flows_[key] = std::move(flow);
+    flows_.insert(flow.release(), hash);
   };
 
-  auto it = flows_.find(key);
-  if (it == flows_.end()) {
+  CicFlow* found = flows_.find(key, hash);
+  if (found == nullptr) {
     auto gone = expired_.find(key);
     if (gone != expired_.end()) {
       const Orientation previous = std::move(gone->second);
@@ -592,18 +657,17 @@ void CicMeter::add(const RawPacket& raw) {
     }
     return;
   }
-  CicFlow& f = *it->second;
+  CicFlow& f = *found;
   if (p.t - f.start > options_.flow_timeout / 1000) {  // the hard timeout, from the flow's start
-    std::unique_ptr<CicFlow> old = std::move(it->second);
-    flows_.erase(it);
+    std::unique_ptr<CicFlow> old = flows_.take(key, hash);
     emit(*old);
     const Orientation previous{old->src, old->dst, old->src_port, old->dst_port, old->id, old->serial};
     start_flow(&previous);
     return;
   }
   auto close = [&] {
-    emit(f);
-    flows_.erase(it);
+    std::unique_ptr<CicFlow> done = flows_.take(key, hash);
+    emit(*done);
   };
   switch (q.end) {
     case Quirks::End::kFirstFin:
@@ -635,8 +699,7 @@ void CicMeter::add(const RawPacket& raw) {
     case Quirks::End::kHandshake:
       if (p.protocol == wire::kProtoTcp) {
         if (f.ready && p.syn() && !p.ack()) {  // a new connection on the same 5-tuple
-          std::unique_ptr<CicFlow> old = std::move(it->second);
-          flows_.erase(it);
+          std::unique_ptr<CicFlow> old = flows_.take(key, hash);
           emit(*old);
           start_flow(nullptr);
           return;
@@ -656,14 +719,13 @@ void CicMeter::add(const RawPacket& raw) {
 }
 
 void CicMeter::finish() {
-  std::vector<CicFlow*> open;
+  std::vector<std::unique_ptr<CicFlow>> open;
   open.reserve(flows_.size());
-  for (auto& [k, f] : flows_) open.push_back(f.get());
-  std::sort(open.begin(), open.end(), [](const CicFlow* a, const CicFlow* b) {
+  flows_.drain([&](std::unique_ptr<CicFlow> f) { open.push_back(std::move(f)); });
+  std::sort(open.begin(), open.end(), [](const auto& a, const auto& b) {
     return a->start != b->start ? a->start < b->start : a->id < b->id;
   });
-  for (CicFlow* f : open) emit(*f);
-  flows_.clear();
+  for (auto& f : open) emit(*f);
   by_start_.clear();
   expired_.clear();
   expired_order_.clear();
