@@ -137,6 +137,7 @@ SynthStats Synthesizer::run() {
         heap.push_back({key, e.order, owner.release()});
         std::push_heap(heap.begin(), heap.end(), Later{});
       } else {
+        if (((r.tcp_flags | r.tcp_flags_rev) & (wire::kTcpFin | wire::kTcpRst)) != 0) r.end_reason = 3;
         if (records_ != nullptr) records_->write(r);
         ++stats.flows;
       }

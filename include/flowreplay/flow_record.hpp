@@ -28,7 +28,19 @@ struct FlowRecord {
   std::uint8_t tcp_flags = 0;      // union of the forward packets' flags
   std::uint8_t tcp_flags_rev = 0;  // union of the reverse packets' flags
   std::string_view app;            // pattern name for synthesized flows; empty when unknown
+  // Why the flow ended, as IPFIX flowEndReason (IE 136, RFC 5102): 1 idle timeout, 2 active
+  // timeout, 3 end of flow detected (TCP FIN or RST), 4 forced end (end of input).
+  std::uint8_t end_reason = 1;
 };
+
+// ICMP type * 256 + code of one direction of an ICMP record: the forward value is dst_port; the
+// reverse of an echo request is its reply (RFC 792 8 -> 0, RFC 4443 128 -> 129).
+inline std::uint16_t icmp_type_code(const FlowRecord& r, bool reverse) {
+  if (!reverse) return r.dst_port;
+  if (r.l4_proto == 1 && r.dst_port == (8 << 8)) return 0;
+  if (r.l4_proto == 58 && r.dst_port == (128 << 8)) return 129 << 8;
+  return r.dst_port;
+}
 
 // Where finished flow records go: the ground-truth report, IPFIX, NetFlow v9.
 class FlowRecordSink {

@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: MIT
+"""flowreplay gen exporting its ground truth to real collectors on loopback: nfcapd/nfdump for
+NetFlow v9 and IPFIX over UDP, ipfixDump for an IPFIX file, tshark's cflow dissector for the
+datagrams on the wire. Every expected value comes from gen's --report CSV and the collectors'
+own decoding. Ports are taken from a free range; nothing leaves 127.0.0.1.
+Usage: export_test.py FLOWREPLAY
+"""
+import collections
+import csv
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from tshark_util import Checker, run, tmpdir
+
+binary = sys.argv[1]
+c = Checker("export")
+d = tmpdir()
+
+
+def free_udp_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def report_records(path):
+    """The one-way records a biflow report implies: forward always, reverse when it has packets."""
+    out = collections.Counter()
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            start_ms, end_ms = int(r["START_TIME"]) // 10**6, int(r["END_TIME"]) // 10**6
+            proto, sp, dp = int(r["L4_PROTO"]), int(r["SRC_PORT"]), int(r["DST_PORT"])
+            if proto in (1, 58):  # ICMP: no ports; type*256+code, the reply answering an echo request
+                fwd, rev = (0, dp), (0, {8 << 8: 0, 128 << 8: 129 << 8}.get(dp, dp))
+            else:
+                fwd, rev = (sp, dp), (dp, sp)
+            out[(r["SRC_IP"], fwd[0], r["DST_IP"], fwd[1], proto, int(r["PACKETS"]), int(r["BYTES"]), start_ms,
+                 end_ms)] += 1
+            if int(r["PACKETS_REV"]) > 0:
+                out[(r["DST_IP"], rev[0], r["SRC_IP"], rev[1], proto, int(r["PACKETS_REV"]), int(r["BYTES_REV"]),
+                     start_ms, end_ms)] += 1
+    return out
+
+
+def nfdump_records(directory):
+    out = subprocess.run(["nfdump", "-R", directory, "-q", "-6", "-N", "-o", "json"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=dict(os.environ, TZ="UTC")).stdout
+    import json
+    recs = collections.Counter()
+    # nfdump -o json prints one object per flow; times as "YYYY-MM-DDTHH:MM:SS.mmm".
+    text = out.strip()
+    if not text.startswith("["):
+        text = "[" + text.rstrip(",") + "]"
+    for obj in json.loads(text):
+        def ms(t):
+            import datetime
+            dt = datetime.datetime.strptime(t, "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc)
+            return int(round(dt.timestamp() * 1000))
+        src = obj.get("src4_addr") or obj.get("src6_addr")
+        dst = obj.get("dst4_addr") or obj.get("dst6_addr")
+        proto = int(obj["proto"])
+        sp, dp = int(obj.get("src_port", 0)), int(obj.get("dst_port", 0))
+        if proto in (1, 58):
+            sp, dp = 0, int(obj.get("icmp_type", 0)) * 256 + int(obj.get("icmp_code", 0))
+        recs[(src, sp, dst, dp, proto, int(obj["in_packets"]), int(obj["in_bytes"]), ms(obj["first"]),
+              ms(obj["last"]))] += 1
+    return recs
+
+
+def collect(flag, proto_name):
+    port = free_udp_port()
+    nfdir = os.path.join(d, "nf-" + proto_name)
+    os.makedirs(nfdir)
+    log = open(os.path.join(d, f"nfcapd-{proto_name}.log"), "w")
+    nf = subprocess.Popen(["nfcapd", "-w", nfdir, "-p", str(port), "-b", "127.0.0.1", "-t", "60", "-B", "8388608"],
+                          stdout=log, stderr=subprocess.STDOUT)
+    cap = os.path.join(d, f"wire-{proto_name}.pcap")
+    dump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-w", cap, "udp", "port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    rep = os.path.join(d, f"truth-{proto_name}.csv")
+    r = run([binary, "gen", "--flows", "1500", "--seed", "5", "--report", rep, flag, f"udp://127.0.0.1:{port}",
+             "--rate", "50000"])
+    time.sleep(0.7)
+    dump.send_signal(signal.SIGINT)
+    dump.wait(timeout=10)
+    nf.send_signal(signal.SIGTERM)
+    nf.wait(timeout=10)
+    log.close()
+    return r, rep, nfdir, cap, port
+
+
+for flag, name in (("--netflow9", "v9"), ("--ipfix", "ipfix")):
+    r, rep, nfdir, cap, port = collect(flag, name)
+    c.check(r.returncode == 0 and "0 dropped" in r.stderr, f"{name}: gen exits 0 and reports no drop ({r.stderr.strip().splitlines()[-1]})")
+    want = report_records(rep)
+    got = nfdump_records(nfdir)
+    c.equal(sum(got.values()), sum(want.values()), f"{name}: nfdump lists as many one-way records as the report implies")
+    c.check(got == want, f"{name}: addresses, ports, protocol, packets, bytes and start/end ms equal the report for every record")
+    if got != want:
+        for k in list((want - got).keys())[:3]:
+            print("     missing", k)
+        for k in list((got - want).keys())[:3]:
+            print("     unexpected", k)
+    rows = subprocess.run(["tshark", "-n", "-r", cap, "-d", f"udp.port=={port},cflow", "-T", "fields", "-e", "cflow.version",
+                           "-e", "_ws.malformed", "-e", "_ws.expert.severity"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True).stdout.splitlines()
+    versions = collections.Counter(x.split("\t")[0] for x in rows)
+    bad = sum(1 for x in rows if x.split("\t")[1])
+    c.check(len(rows) > 10 and bad == 0 and set(versions) == {"9" if name == "v9" else "10"},
+            f"{name}: tshark decodes all {len(rows)} datagrams as cflow version {dict(versions)}, none malformed")
+
+# IPFIX to a file: ipfixDump decodes every record and the templates; ns times when asked for.
+ipf = os.path.join(d, "out.ipfix")
+rep = os.path.join(d, "truth-file.csv")
+r = run([binary, "gen", "-q", "--flows", "800", "--report", rep, "--ipfix-file", ipf, "--ipfix-time", "ns"])
+c.equal(r.returncode, 0, "gen --ipfix-file exits 0")
+want = sum(report_records(rep).values())
+dump = run(["ipfixDump", "-i", ipf])
+text = dump.stdout + dump.stderr
+c.check("flowStartNanoseconds" in text and "flowStartMilliseconds" in text, "ipfixDump shows ms and ns time elements")
+data = run(["ipfixDump", "-i", ipf, "-d"]).stdout
+n_records = data.count("octetDeltaCount")
+c.equal(n_records, want, "ipfixDump decodes every record of the file")
+c.check("ERROR" not in text.upper().replace("ERRORS", ""), "ipfixDump reports no error")
+bi = os.path.join(d, "bi.ipfix")
+run([binary, "gen", "-q", "--flows", "300", "--ipfix-file", bi, "--biflow"])
+c.check("reverseOctetDeltaCount" in run(["ipfixDump", "-i", bi]).stdout, "--biflow carries RFC 5103 reverse counters")
+
+# Errors: a bad collector URL, an unwritable file, NetFlow v9 over TCP.
+r = run([binary, "gen", "-q", "--flows", "10", "--ipfix", "udp://127.0.0.1"])
+c.check(r.returncode == 2 and "--ipfix" in r.stderr, f"a URL without a port -> exit 2 ({r.stderr.strip()})")
+r = run([binary, "gen", "-q", "--flows", "10", "--ipfix-file", "/nonexistent-dir/x.ipfix"])
+c.check(r.returncode == 1 and "/nonexistent-dir/x.ipfix" in r.stderr, f"unwritable IPFIX file -> exit 1 ({r.stderr.strip()})")
+r = run([binary, "gen", "-q", "--flows", "10", "--netflow9", "tcp://127.0.0.1:9"])
+c.check(r.returncode == 2 and "UDP" in r.stderr, f"NetFlow v9 over TCP -> exit 2 ({r.stderr.strip()})")
+closed = free_udp_port()
+r = run([binary, "gen", "-q", "--flows", "2000", "--netflow9", f"udp://127.0.0.1:{closed}", "--rate", "200000"])
+c.check(r.returncode == 1 and "dropped" in r.stderr, f"nobody listening: the send errors are counted, exit 1 ({r.stderr.strip().splitlines()[0]})")
+c.done()
