@@ -84,7 +84,8 @@ std::string take_error(GError*& err) {
 class IpfixExporter : public FlowExporter {
  public:
   IpfixExporter(std::string name, const ExportOptions& o, bool udp, std::function<fbExporter_t*()> make_exporter)
-      : name_(std::move(name)), options_(o), udp_(udp), make_exporter_(std::move(make_exporter)), pacer_(clock_, 1.0) {
+      : name_(std::move(name)), options_(o), udp_(udp), make_exporter_(std::move(make_exporter)),
+        pacer_(clock_, o.realtime ? o.multiplier : 1.0) {
     per_message_ = udp ? 12 : 64;  // stay under libfixbuf's message limits (UDP 1420, TCP 8192 bytes)
     model_ = fbInfoModelAlloc();
     open();
@@ -95,6 +96,10 @@ class IpfixExporter : public FlowExporter {
   }
 
   void write(const FlowRecord& r) override {
+    if (options_.realtime) {  // leave when the flow ended, in trace time
+      emit();
+      pacer_.wait(r.end);
+    }
     if (options_.biflow || r.packets_rev == 0) {
       append(r, false, true);
     } else {

@@ -62,7 +62,7 @@ class UdpSocket {
 class NetflowV9Exporter : public FlowExporter {
  public:
   NetflowV9Exporter(const CollectorAddress& to, const ExportOptions& o)
-      : to_(to), options_(o), socket_(to), pacer_(clock_, 1.0),
+      : to_(to), options_(o), socket_(to), pacer_(clock_, o.realtime ? o.multiplier : 1.0),
         encoder_(o.domain_id, 1400, o.template_every, [this](std::span<const std::uint8_t> packet, std::uint32_t records) {
           if (options_.rate > 0) {  // each packet leaves when its first record is due
             pacer_.wait(static_cast<Timestamp>(static_cast<double>(stats_.records_sent + stats_.records_dropped) *
@@ -80,7 +80,13 @@ class NetflowV9Exporter : public FlowExporter {
     }
   }
 
-  void write(const FlowRecord& r) override { encoder_.add(r); }
+  void write(const FlowRecord& r) override {
+    if (options_.realtime) {  // leave when the flow ended, in trace time; whatever is queued goes first
+      encoder_.flush();
+      pacer_.wait(r.end);
+    }
+    encoder_.add(r);
+  }
   void finish() override { encoder_.flush(); }
   [[nodiscard]] ExportStats stats() const override { return stats_; }
   [[nodiscard]] std::string describe() const override { return "NetFlow v9 to " + to_.to_string(); }

@@ -154,6 +154,7 @@ std::optional<RawPacket> decode_packet(int link_type, const std::uint8_t* data, 
     if (total == 0) total = left;  // TSO: the length field is left to the NIC
     if (total < ihl) return skip(stats, SkipReason::kTruncatedIp);
     ip_payload = total - ihl;
+    pkt.l3_len = total;
     pkt.ip_version = 4;
     pkt.src = IpAddress::v4(get32(ip + 12));
     pkt.dst = IpAddress::v4(get32(ip + 16));
@@ -170,6 +171,7 @@ std::optional<RawPacket> decode_packet(int link_type, const std::uint8_t* data, 
     pkt.ip_version = 6;
     std::uint32_t plen = get16(ip + 4);
     if (plen == 0) plen = left - 40;  // jumbogram or TSO
+    pkt.l3_len = plen + 40;
     proto = ip[6];
     std::uint32_t pos = 40;
     // RFC 8200 section 4: walk the extension headers to the upper-layer header.
@@ -222,6 +224,12 @@ std::optional<RawPacket> decode_packet(int link_type, const std::uint8_t* data, 
     pkt.payload_len = std::min(in_ip, captured_after_ip - 8);
   } else {
     pkt.payload_len = std::min(ip_payload, captured_after_ip);
+    if ((proto == wire::kProtoIcmp || proto == wire::kProtoIcmpv6) && captured_after_ip >= 4) {
+      pkt.icmp_type_code = get16(t);
+      const std::uint8_t type = t[0];
+      const bool echo = proto == wire::kProtoIcmp ? (type == 8 || type == 0) : (type == 128 || type == 129);
+      if (echo && captured_after_ip >= 8) pkt.icmp_id = get16(t + 4);
+    }
   }
   ++stats.decoded;
   return pkt;

@@ -15,6 +15,8 @@ namespace flowreplay {
 
 struct ExportOptions {
   double rate = 0;                 // records per second, 0 = as fast as possible
+  bool realtime = false;           // send each record when its flow ends, in trace time
+  double multiplier = 1.0;         // with realtime: trace time runs this many times faster
   std::uint32_t domain_id = 1;     // IPFIX observation domain / NetFlow v9 source id
   bool biflow = false;             // IPFIX: one record with RFC 5103 reverse elements
   bool nanoseconds = false;        // IPFIX: flowStart/EndNanoseconds as well as Milliseconds

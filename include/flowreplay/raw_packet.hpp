@@ -23,11 +23,14 @@ struct RawPacket {
   std::uint8_t protocol = 0;     // IP protocol of the transport header (after IPv6 extensions)
   std::uint8_t ip_version = 4;
   std::uint16_t header_len = 0;  // transport header bytes: TCP data offset * 4, UDP 8, else 0
+  std::uint32_t l3_len = 0;      // IP header + payload per the IP length field(s): L3 bytes
   std::uint32_t payload_len = 0; // transport payload: from the IP length (so Ethernet padding is
                                  // not payload), capped at the captured bytes
   std::uint8_t tcp_flags = 0;    // TCP byte 13: FIN 0x01 ... ECE 0x40, CWR 0x80
   std::uint16_t window = 0;      // raw TCP window field, unscaled
   std::uint16_t vlan = 0;        // outermost 802.1Q id, 0 when untagged
+  std::uint16_t icmp_type_code = 0;  // ICMP / ICMPv6: type * 256 + code
+  std::uint16_t icmp_id = 0;         // ICMP / ICMPv6 echo identifier, else 0
   bool fragment = false;         // a later IP fragment: no transport header, ports 0
 };
 

@@ -13,5 +13,6 @@ using Runner = std::function<int()>;
 
 Runner add_gen(CLI::App& app);
 Runner add_features(CLI::App& app);
+Runner add_export(CLI::App& app);
 
 }  // namespace flowreplay::cli

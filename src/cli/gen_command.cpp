@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "export_options.hpp"
 #include "flowreplay/default_config.hpp"
 #include "flowreplay/errors.hpp"
 #include "flowreplay/flow_exporter.hpp"
@@ -35,44 +36,8 @@ struct GenOptions {
   std::optional<std::uint64_t> seed;
   bool quiet = false;
   bool print_default = false;
-  std::string netflow9;
-  std::string ipfix;
-  std::string ipfix_file;
-  std::optional<double> rate;
-  std::uint32_t odid = 1;
-  bool biflow = false;
-  std::string ipfix_time = "ms";
+  ExportCliOptions exports;
 };
-
-std::vector<std::unique_ptr<FlowExporter>> make_exporters(const GenOptions& o) {
-  std::vector<std::unique_ptr<FlowExporter>> out;
-  ExportOptions eo;
-  eo.domain_id = o.odid;
-  eo.biflow = o.biflow;
-  eo.nanoseconds = o.ipfix_time == "ns";
-  auto rate_for = [&](const CollectorAddress* to) {
-    if (o.rate) return *o.rate;
-    // UDP has no flow control: pace it so a collector on the same host keeps up (docs/export.md).
-    return (to != nullptr && to->transport == CollectorAddress::Transport::kUdp) ? 100000.0 : 0.0;
-  };
-  if (!o.netflow9.empty()) {
-    auto to = CollectorAddress::parse(o.netflow9);
-    if (!to) throw UsageError("gen: --netflow9 expects udp://HOST:PORT, got '" + o.netflow9 + "'");
-    eo.rate = rate_for(&*to);
-    out.push_back(make_netflow_v9_exporter(*to, eo));
-  }
-  if (!o.ipfix.empty()) {
-    auto to = CollectorAddress::parse(o.ipfix);
-    if (!to) throw UsageError("gen: --ipfix expects udp://HOST:PORT or tcp://HOST:PORT, got '" + o.ipfix + "'");
-    eo.rate = rate_for(&*to);
-    out.push_back(make_ipfix_exporter(*to, eo));
-  }
-  if (!o.ipfix_file.empty()) {
-    eo.rate = rate_for(nullptr);
-    out.push_back(make_ipfix_file_exporter(o.ipfix_file, eo));
-  }
-  return out;
-}
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -96,7 +61,7 @@ int run_gen(const GenOptions& o) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return std::fflush(stdout) == 0 ? 0 : 1;
   }
-  if (o.pcap.empty() && o.report.empty() && o.netflow9.empty() && o.ipfix.empty() && o.ipfix_file.empty()) {
+  if (o.pcap.empty() && o.report.empty() && !o.exports.any()) {
     throw UsageError("gen: nothing to write; give --pcap FILE, --report FILE, --ipfix or --netflow9 (see flowreplay gen --help)");
   }
   GenConfig config = o.config.empty() ? default_gen_config() : load_gen_config_file(o.config);
@@ -125,7 +90,7 @@ int run_gen(const GenOptions& o) {
   }
   std::unique_ptr<ReportWriter> report;
   if (!o.report.empty()) report = std::make_unique<ReportWriter>(o.report);
-  const auto exporters = make_exporters(o);
+  const auto exporters = make_exporters(o.exports, "gen");
   TeeSink records;
   records.add(report.get());
   for (const auto& e : exporters) records.add(e.get());
@@ -163,21 +128,7 @@ int run_gen(const GenOptions& o) {
                  static_cast<double>(s.packets) / wall / 1e6,
                  human_bytes(static_cast<double>(sink->bytes_written()) / wall).c_str());
   }
-  bool lost = false;
-  for (const auto& e : exporters) {
-    const ExportStats st = e->stats();
-    lost = lost || st.records_dropped > 0;
-    if (!o.quiet || st.records_dropped > 0) {
-      std::fprintf(stderr, "  %s: %llu records sent in %llu messages, %llu dropped\n", e->describe().c_str(),
-                   static_cast<unsigned long long>(st.records_sent), static_cast<unsigned long long>(st.messages),
-                   static_cast<unsigned long long>(st.records_dropped));
-    }
-  }
-  if (lost) {
-    std::fprintf(stderr, "flowreplay gen: records were lost on the way to a collector (send errors above)\n");
-    return 1;
-  }
-  return 0;
+  return report_exporters(exporters, "gen", o.quiet) ? 0 : 1;
 }
 
 }  // namespace
@@ -203,15 +154,7 @@ Runner add_gen(CLI::App& app) {
   gen->add_option("-s,--seed", opts->seed, "Random seed (default: the config's, 1 in the built-in mix); same seed, same bytes");
   gen->add_flag("-q,--quiet", opts->quiet, "No progress line and no summary on stderr");
   gen->add_flag("--print-default-config", opts->print_default, "Print the built-in default mix as YAML and exit");
-  gen->add_option("--netflow9", opts->netflow9, "Export each flow's ground truth as NetFlow v9 to udp://HOST:PORT");
-  gen->add_option("--ipfix", opts->ipfix, "Export each flow's ground truth as IPFIX to udp://HOST:PORT or tcp://HOST:PORT");
-  gen->add_option("--ipfix-file", opts->ipfix_file, "Write each flow's ground truth as an IPFIX file");
-  gen->add_option("--rate", opts->rate, "Export at most this many records per second (default: 100000 over UDP, unpaced otherwise)")
-      ->check(CLI::PositiveNumber);
-  gen->add_option("--odid", opts->odid, "IPFIX observation domain id / NetFlow v9 source id (default 1)");
-  gen->add_flag("--biflow", opts->biflow, "IPFIX: one record per flow with RFC 5103 reverse counters (default: two one-way records)");
-  gen->add_option("--ipfix-time", opts->ipfix_time, "IPFIX times: ms (flowStart/EndMilliseconds) or ns (also flowStart/EndNanoseconds)")
-      ->check(CLI::IsMember({"ms", "ns"}));
+  add_export_options(gen, opts->exports, false);
   return [gen, opts]() { return run_gen(*opts); };
 }
 

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
   const flowreplay::cli::Runner gen = flowreplay::cli::add_gen(app);
   const flowreplay::cli::Runner features = flowreplay::cli::add_features(app);
+  const flowreplay::cli::Runner export_records = flowreplay::cli::add_export(app);
 
   try {
     app.parse(argc, argv);
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("gen")) return gen();
     if (app.got_subcommand("features")) return features();
+    if (app.got_subcommand("export")) return export_records();
   } catch (const flowreplay::ConfigError& e) {
     std::fprintf(stderr, "flowreplay: config error: %s\n", e.what());
     return 2;

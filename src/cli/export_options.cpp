@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#include "export_options.hpp"
+
+#include <cstdio>
+
+#include "flowreplay/errors.hpp"
+
+namespace flowreplay::cli {
+
+void add_export_options(CLI::App* app, ExportCliOptions& o, bool with_realtime) {
+  app->add_option("--netflow9", o.netflow9, "Export flow records as NetFlow v9 to udp://HOST:PORT");
+  app->add_option("--ipfix", o.ipfix, "Export flow records as IPFIX to udp://HOST:PORT or tcp://HOST:PORT");
+  app->add_option("--ipfix-file", o.ipfix_file, "Write flow records as an IPFIX file");
+  auto* rate = app->add_option("--rate", o.rate,
+                               "Export at most this many records per second (default: 100000 over UDP, unpaced otherwise)")
+                   ->check(CLI::PositiveNumber);
+  if (with_realtime) {
+    auto* rt = app->add_flag("--realtime", o.realtime,
+                             "Send each record when its flow ends in trace time (scaled by --multiplier), from the first one on");
+    app->add_option("--multiplier", o.multiplier, "With --realtime: play trace time this many times faster (default 1)")
+        ->check(CLI::PositiveNumber);
+    rt->excludes(rate);
+  }
+  app->add_option("--odid", o.odid, "IPFIX observation domain id / NetFlow v9 source id (default 1)");
+  app->add_flag("--biflow", o.biflow, "IPFIX: one record per flow with RFC 5103 reverse counters (default: two one-way records)");
+  app->add_option("--ipfix-time", o.ipfix_time, "IPFIX times: ms (flowStart/EndMilliseconds) or ns (also flowStart/EndNanoseconds)")
+      ->check(CLI::IsMember({"ms", "ns"}));
+}
+
+std::vector<std::unique_ptr<FlowExporter>> make_exporters(const ExportCliOptions& o, const char* command) {
+  std::vector<std::unique_ptr<FlowExporter>> out;
+  ExportOptions eo;
+  eo.domain_id = o.odid;
+  eo.biflow = o.biflow;
+  eo.nanoseconds = o.ipfix_time == "ns";
+  eo.realtime = o.realtime;
+  eo.multiplier = o.multiplier;
+  auto rate_for = [&](const CollectorAddress* to) {
+    if (o.realtime) return 0.0;
+    if (o.rate) return *o.rate;
+    // UDP has no flow control: pace it so a collector on the same host keeps up (docs/export.md).
+    return (to != nullptr && to->transport == CollectorAddress::Transport::kUdp) ? 100000.0 : 0.0;
+  };
+  const std::string cmd = command;
+  if (!o.netflow9.empty()) {
+    auto to = CollectorAddress::parse(o.netflow9);
+    if (!to) throw UsageError(cmd + ": --netflow9 expects udp://HOST:PORT, got '" + o.netflow9 + "'");
+    eo.rate = rate_for(&*to);
+    out.push_back(make_netflow_v9_exporter(*to, eo));
+  }
+  if (!o.ipfix.empty()) {
+    auto to = CollectorAddress::parse(o.ipfix);
+    if (!to) throw UsageError(cmd + ": --ipfix expects udp://HOST:PORT or tcp://HOST:PORT, got '" + o.ipfix + "'");
+    eo.rate = rate_for(&*to);
+    out.push_back(make_ipfix_exporter(*to, eo));
+  }
+  if (!o.ipfix_file.empty()) {
+    eo.rate = rate_for(nullptr);
+    out.push_back(make_ipfix_file_exporter(o.ipfix_file, eo));
+  }
+  return out;
+}
+
+bool report_exporters(const std::vector<std::unique_ptr<FlowExporter>>& exporters, const char* command, bool quiet) {
+  bool lost = false;
+  for (const auto& e : exporters) {
+    const ExportStats st = e->stats();
+    lost = lost || st.records_dropped > 0;
+    if (!quiet || st.records_dropped > 0) {
+      std::fprintf(stderr, "  %s: %llu records sent in %llu messages, %llu dropped, %llu retries\n", e->describe().c_str(),
+                   static_cast<unsigned long long>(st.records_sent), static_cast<unsigned long long>(st.messages),
+                   static_cast<unsigned long long>(st.records_dropped), static_cast<unsigned long long>(st.retries));
+    }
+  }
+  if (lost) std::fprintf(stderr, "flowreplay %s: records were lost on the way to a collector (counts above)\n", command);
+  return !lost;
+}
+
+}  // namespace flowreplay::cli
