@@ -5,11 +5,15 @@
 // reverse counters on request). See shared/specs/ipfix.md section 2 for libfixbuf's behaviour.
 #include <fixbuf/public.h>
 
+#include <time.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "flowreplay/errors.hpp"
 #include "flowreplay/flow_exporter.hpp"
@@ -185,17 +189,26 @@ class IpfixExporter : public FlowExporter {
       fill(rec);
       std::memcpy(rec.src, src.data(), 16);
       std::memcpy(rec.dst, dst.data(), 16);
+      if (!udp_) copies_.emplace_back(tid, std::vector<std::uint8_t>(reinterpret_cast<std::uint8_t*>(&rec), reinterpret_cast<std::uint8_t*>(&rec) + sizeof rec));
       ok = fBufAppend(fbuf_, reinterpret_cast<std::uint8_t*>(&rec), sizeof rec, &err);
     } else {
       Rec4 rec;
       fill(rec);
       rec.src = src.v4_host_order();
       rec.dst = dst.v4_host_order();
+      if (!udp_) copies_.emplace_back(tid, std::vector<std::uint8_t>(reinterpret_cast<std::uint8_t*>(&rec), reinterpret_cast<std::uint8_t*>(&rec) + sizeof rec));
       ok = fBufAppend(fbuf_, reinterpret_cast<std::uint8_t*>(&rec), sizeof rec, &err);
     }
-    if (!ok) fail(err);
     ++appended_;
-    if (++pending_ == per_message_) emit();
+    ++pending_;
+    if (!ok) {
+      try {
+        fail(err);
+      } catch (const Retried&) {
+        return;
+      }
+    }
+    if (pending_ == per_message_) emit();
     // UDP has no session: resend the templates now and then for a collector that (re)started.
     if (udp_ && stats_.messages > 0 && stats_.messages % options_.template_every == 0 && pending_ == 0) {
       if (!fbSessionExportTemplates(session_, &err)) fail(err);
@@ -206,17 +219,80 @@ class IpfixExporter : public FlowExporter {
   void emit() {
     if (pending_ == 0) return;
     GError* err = nullptr;
-    if (!fBufEmit(fbuf_, &err)) fail(err);
+    if (!fBufEmit(fbuf_, &err)) {
+      try {
+        fail(err);
+      } catch (const Retried&) {
+        return;
+      }
+    }
     stats_.records_sent += pending_;
     ++stats_.messages;
     pending_ = 0;
+    copies_.clear();
   }
 
+  // A TCP collector that refused or dropped the connection gets bounded retries with backoff
+  // (0.1 s doubling, 5 tries): a new connection, the templates again, then the records of the
+  // message that failed. UDP and files fail at once. Only records libfixbuf wrote count as sent.
   [[noreturn]] void fail(GError*& err) {
+    std::string why = take_error(err);
+    if (udp_ || !retrying_allowed_) {
+      stats_.records_dropped += pending_;
+      pending_ = 0;
+      throw IoError(name_, "IPFIX export failed: " + why, 0);
+    }
+    for (int attempt = 0; attempt < kRetries; ++attempt) {
+      ++stats_.retries;
+      struct timespec ts {0, (100'000'000L << attempt) % 1'000'000'000L};
+      ts.tv_sec = (100'000'000L << attempt) / 1'000'000'000L;
+      nanosleep(&ts, nullptr);
+      if (reconnect_and_resend(why)) throw Retried{};
+    }
     stats_.records_dropped += pending_;
     pending_ = 0;
-    throw IoError(name_, "IPFIX export failed: " + take_error(err), 0);
+    throw IoError(name_, "IPFIX export failed after " + std::to_string(kRetries) + " retries: " + why, 0);
   }
+
+  struct Retried {};  // unwinds to the caller of a failed libfixbuf call after a good resend
+
+  bool reconnect_and_resend(std::string& why) {
+    if (fbuf_ != nullptr) fBufFree(fbuf_);
+    fbuf_ = nullptr;
+    try {
+      open();
+    } catch (const IoError& e) {
+      why = e.what();
+      return false;
+    }
+    GError* err = nullptr;
+    for (const auto& [tid, bytes] : copies_) {
+      if (tid != current_tid_) {
+        if (!fBufSetInternalTemplate(fbuf_, tid, &err) || !fBufSetExportTemplate(fbuf_, tid, &err)) {
+          why = take_error(err);
+          return false;
+        }
+        current_tid_ = tid;
+      }
+      if (!fBufAppend(fbuf_, const_cast<std::uint8_t*>(bytes.data()), bytes.size(), &err)) {
+        why = take_error(err);
+        return false;
+      }
+    }
+    if (!fBufEmit(fbuf_, &err)) {
+      why = take_error(err);
+      return false;
+    }
+    stats_.records_sent += pending_;
+    ++stats_.messages;
+    pending_ = 0;
+    copies_.clear();
+    return true;
+  }
+
+  static constexpr int kRetries = 5;
+  bool retrying_allowed_ = true;
+  std::vector<std::pair<std::uint16_t, std::vector<std::uint8_t>>> copies_;  // records of the open message
 
   std::string name_;
   ExportOptions options_;

@@ -54,12 +54,17 @@ int run_export(const ExportCommandOptions& o) {
   DecodeStats stats;
   std::uint64_t frames = 0;
   CapturedFrame frame;
-  while (reader.next(frame)) {
-    ++frames;
-    if (auto pkt = decode_packet(reader.link_type(), frame.data, frame.caplen, frame.ts, stats)) meter.add(*pkt);
+  try {
+    while (reader.next(frame)) {
+      ++frames;
+      if (auto pkt = decode_packet(reader.link_type(), frame.data, frame.caplen, frame.ts, stats)) meter.add(*pkt);
+    }
+    meter.finish();
+    records.finish();
+  } catch (const IoError&) {
+    report_exporters(exporters, "export", false);  // what reached each collector before the failure
+    throw;
   }
-  meter.finish();
-  records.finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   if (reader.truncated()) {
     std::fprintf(stderr, "flowreplay export: warning: %s: %s; the %llu packets before it were used\n", o.input.c_str(),

@@ -111,7 +111,13 @@ int run_gen(const GenOptions& o) {
                    format_seconds(s.last - s.first).c_str(), static_cast<double>(s.packets) / wall / 1e6);
     });
   }
-  const SynthStats s = synth.run();
+  SynthStats s;
+  try {
+    s = synth.run();
+  } catch (const IoError&) {
+    report_exporters(exporters, "gen", false);  // what reached each collector before the failure
+    throw;
+  }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   if (tty) std::fputs("\r\033[K", stderr);
   if (!o.quiet) {

@@ -161,6 +161,36 @@ bi = os.path.join(d, "bi.ipfix")
 run([binary, "gen", "-q", "--flows", "300", "--ipfix-file", bi, "--biflow"])
 c.check("reverseOctetDeltaCount" in run(["ipfixDump", "-i", bi]).stdout, "--biflow carries RFC 5103 reverse counters")
 
+# TCP: a refused connection, and a collector killed mid-stream. A small Python listener keeps
+# every byte it reads; ipfixDump counts the records in them.
+r = run([binary, "gen", "-q", "--flows", "200", "--ipfix", f"tcp://127.0.0.1:{free_udp_port()}"])
+c.check(r.returncode == 1 and "refused" in r.stderr and "retries" in r.stderr and "0 records sent" in r.stderr,
+        f"refused TCP connection: retries, a clear message, exit 1 ({r.stderr.strip().splitlines()[-1]})")
+got_file = os.path.join(d, "tcp-received.ipfix")
+listener = subprocess.Popen([sys.executable, "-c", '''
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True)
+conn, _ = s.accept()
+with open(sys.argv[1], "wb") as f:
+    total = 0
+    while total < 200_000:  # read a while, then die without a goodbye
+        data = conn.recv(65536)
+        if not data: break
+        f.write(data); f.flush(); total += len(data)
+import os; os._exit(9)
+''', got_file], stdout=subprocess.PIPE, text=True)
+tcp_port = int(listener.stdout.readline())
+r = run([binary, "gen", "-q", "--flows", "20000", "--ipfix", f"tcp://127.0.0.1:{tcp_port}", "--rate", "200000"])
+listener.wait(timeout=30)
+received = run(["ipfixDump", "-i", got_file, "-d"]).stdout.count("octetDeltaCount")
+sent_line = [x for x in r.stderr.splitlines() if "records sent" in x]
+sent = int(sent_line[0].split(":")[-1].split()[0]) if sent_line else -1
+c.check(r.returncode == 1 and r.returncode >= 0 and "IPFIX export failed" in r.stderr and sent_line,
+        f"collector killed mid-stream: a clear message and exit 1 ({r.stderr.strip().splitlines()[-1]})")
+c.check(0 < received <= sent, f"the collector kept {received} records; flowreplay counts {sent} handed to TCP (bytes still in the kernel's buffers when it died are the difference)")
+
 # Errors: a bad collector URL, an unwritable file, NetFlow v9 over TCP.
 r = run([binary, "gen", "-q", "--flows", "10", "--ipfix", "udp://127.0.0.1"])
 c.check(r.returncode == 2 and "--ipfix" in r.stderr, f"a URL without a port -> exit 2 ({r.stderr.strip()})")
