@@ -7,6 +7,7 @@
 #include <string>
 
 #include "flowreplay/flow_exporter.hpp"
+#include "sample_record.hpp"
 
 int main(int argc, char** argv) {
   using namespace flowreplay;
@@ -22,17 +23,7 @@ int main(int argc, char** argv) {
   const auto count = std::strtoull(argv[4], nullptr, 10);
   auto e = kind == "v9" ? make_netflow_v9_exporter(*to, o) : make_ipfix_exporter(*to, o);
   for (unsigned long long i = 0; i < count; ++i) {
-    FlowRecord r;
-    r.src = IpAddress::v4(0x0a000000u + static_cast<std::uint32_t>(i & 0xffffff));
-    r.dst = IpAddress::v4(0xc0a80001u);
-    r.src_port = static_cast<std::uint16_t>(1024 + i % 60000);
-    r.dst_port = 443;
-    r.l4_proto = 6;
-    r.start = 1'700'000'000'000'000'000LL + static_cast<Timestamp>(i) * 1000;
-    r.end = r.start + 5'000'000;
-    r.packets = 10;
-    r.bytes = 5000;
-    e->write(r);
+    e->write(bench::sample_record(i));
   }
   e->finish();
   const auto st = e->stats();
