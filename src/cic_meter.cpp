@@ -71,7 +71,6 @@ struct Quirks {
   bool idle_from_iat = false;       // Q10 (a)
   bool close_last_active = false;   // Q11
   enum class End { kFirstFin, kHeadFin, kHandshake } end = End::kHeadFin;  // Q13, Q14
-  bool rst_ends = true;
   bool down_up_integer = true;      // Q15
   bool drop_single = true;          // Q16
   bool guard_rates = false;         // Q17
@@ -91,7 +90,6 @@ Quirks quirks_of(CicMode mode) {
       q.subflow = Quirks::Subflow::kEveryPacket;
       q.idle_from_iat = true;
       q.end = Quirks::End::kFirstFin;
-      q.rst_ends = false;
       break;
     case CicMode::k2018:
       q.flags_first_only = true;
@@ -99,7 +97,6 @@ Quirks quirks_of(CicMode mode) {
       q.init_win_default = -1;
       q.subflow = Quirks::Subflow::kFirstOnly;
       q.end = Quirks::End::kFirstFin;
-      q.rst_ends = false;
       break;
     case CicMode::kCorrected:
       q.double_count_first = false;
@@ -273,7 +270,8 @@ class CicFlow {
   // FlowGenerator's activity update before a packet is added (§2.3).
   void activity(std::int64_t t) { update_active_idle(t, activity_us_); }
 
-  [[nodiscard]] bool forward_fin_again(const Pkt& p) { return ++fwd_fin_ > 1 && p.fin(); }
+  // Counts a forward FIN; true when it is not the first (the reference drops such a packet).
+  [[nodiscard]] bool forward_fin_again() { return ++fwd_fin_ > 1; }
   void count_backward_fin() { ++bwd_fin_; }
 
   CicFeatures features(CicMode mode);
@@ -680,7 +678,7 @@ void CicMeter::add(const RawPacket& raw) {
     case Quirks::End::kHeadFin:
       if (p.fin()) {
         if (f.is_forward(p)) {
-          if (f.forward_fin_again(p)) return;  // a second forward FIN is dropped (Q14)
+          if (f.forward_fin_again()) return;  // a second forward FIN is dropped (Q14)
           f.activity(p.t);
           f.add(p);
         } else {  // the typo `bwd + bwd == 2` closes on the first backward FIN
