@@ -3,6 +3,8 @@
 // address family mirrors the C structs below; the external templates carry what the options ask
 // for (millisecond times always, since nfdump maps only those; nanosecond times and RFC 5103
 // reverse counters on request). See shared/specs/ipfix.md section 2 for libfixbuf's behaviour.
+// Over TCP, libfixbuf encodes into memory and TcpMessageSender sends, so that only what the
+// collector acknowledged counts as sent.
 #include <fixbuf/public.h>
 
 #include <time.h>
@@ -10,14 +12,17 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "flowreplay/errors.hpp"
 #include "flowreplay/flow_exporter.hpp"
 #include "flowreplay/pacer.hpp"
+#include "flowreplay/tcp_message_sender.hpp"
 
 namespace flowreplay {
 
@@ -85,14 +90,34 @@ std::string take_error(GError*& err) {
   return s;
 }
 
+// One IPFIX record as appended, kept until the collector acknowledged the message holding it,
+// so that a new TCP connection can send it again.
+struct StoredRecord {
+  alignas(8) std::uint8_t bytes[sizeof(Rec6)];
+  std::uint16_t tid;
+  std::uint16_t size;
+};
+
+// libfixbuf encodes; the messages go out through libfixbuf's own exporter (UDP, file) or, over TCP,
+// through a TcpMessageSender, which counts a record as sent once the collector's TCP acknowledged
+// it (docs/export.md, "Faults").
 class IpfixExporter : public FlowExporter {
  public:
-  IpfixExporter(std::string name, const ExportOptions& o, bool udp, std::function<fbExporter_t*()> make_exporter)
-      : name_(std::move(name)), options_(o), udp_(udp), make_exporter_(std::move(make_exporter)),
-        pacer_(clock_, o.realtime ? o.multiplier : 1.0) {
-    per_message_ = udp ? 12 : 64;  // stay under libfixbuf's message limits (UDP 1420, TCP 8192 bytes)
+  enum class Transport { kUdp, kTcp, kFile };
+
+  IpfixExporter(std::string name, const ExportOptions& o, Transport transport, std::function<fbExporter_t*()> make_exporter,
+                std::optional<CollectorAddress> tcp_to)
+      : name_(std::move(name)), options_(o), transport_(transport), make_exporter_(std::move(make_exporter)),
+        tcp_to_(std::move(tcp_to)), pacer_(clock_, o.realtime ? o.multiplier : 1.0) {
+    // Stay under libfixbuf's message limits (UDP 1420 bytes) and keep TCP messages near 8 KiB.
+    per_message_ = transport == Transport::kUdp ? 12 : 64;
     model_ = fbInfoModelAlloc();
+    if (transport_ == Transport::kTcp) {
+      message_.resize(kMaxMessage);
+      connect_with_retries();
+    }
     open();
+    if (transport_ == Transport::kTcp && !send_templates()) recover();
   }
   ~IpfixExporter() override {
     if (fbuf_ != nullptr) fBufFree(fbuf_);
@@ -114,17 +139,28 @@ class IpfixExporter : public FlowExporter {
 
   void finish() override {
     emit();
+    if (tcp_) {
+      while (!tcp_->finish()) recover();  // the collector went away before acknowledging everything
+      acknowledge();
+    }
     if (fbuf_ != nullptr) {
-      fBufFree(fbuf_);  // closes the socket or file
+      fBufFree(fbuf_);  // closes the UDP socket or the file
       fbuf_ = nullptr;
     }
+    tcp_.reset();
   }
   [[nodiscard]] ExportStats stats() const override { return stats_; }
   [[nodiscard]] std::string describe() const override { return "IPFIX to " + name_; }
 
  private:
+  static constexpr std::size_t kMaxMessage = 65535;  // IPFIX's 16-bit message length
+  static constexpr int kRetries = 5;
+
+  // A new libfixbuf session (sequence numbers from 0) whose first message carries the templates.
   void open() {
     GError* err = nullptr;
+    if (fbuf_ != nullptr) fBufFree(fbuf_);
+    fbuf_ = nullptr;
     fbSession_t* session = fbSessionAlloc(model_);
     fbSessionSetDomain(session, options_.domain_id);
     const std::uint32_t mask = (options_.nanoseconds ? kNanos : 0) | (options_.biflow ? kBiflow : 0);
@@ -138,25 +174,30 @@ class IpfixExporter : public FlowExporter {
         throw IoError(name_, "libfixbuf templates: " + take_error(err), 0);
       }
     }
-    fbExporter_t* exporter = make_exporter_();
-    fbuf_ = fBufAllocForExport(session, exporter);
+    if (transport_ == Transport::kTcp) {
+      buffer_exporter_ = fbExporterAllocBuffer(message_.data(), static_cast<std::uint16_t>(message_.size()));
+      fbuf_ = fBufAllocForExport(session, buffer_exporter_);
+    } else {
+      fbuf_ = fBufAllocForExport(session, make_exporter_());
+    }
     if (!fbSessionExportTemplates(session, &err)) throw IoError(name_, "IPFIX templates: " + take_error(err), 0);
     session_ = session;
     current_tid_ = 0;
   }
 
+  // Over TCP the templates go in a message of their own, and from then on libfixbuf emits only
+  // when asked (a full message would otherwise overwrite message_ unseen). False when the
+  // connection is gone.
+  bool send_templates() {
+    GError* err = nullptr;
+    if (!fBufEmit(fbuf_, &err)) fail(err);
+    fBufSetAutomaticMode(fbuf_, FALSE);
+    return tcp_->send({message_.data(), fbExporterGetMsgLen(buffer_exporter_)}, 0);
+  }
+
   void append(const FlowRecord& r, bool reverse, bool with_reverse_counters) {
     if (options_.rate > 0) {
       pacer_.wait(static_cast<Timestamp>(static_cast<double>(appended_) * 1e9 / options_.rate));
-    }
-    GError* err = nullptr;
-    const bool v6 = r.src.is_v6();
-    const std::uint16_t tid = v6 ? kTid6 : kTid4;
-    if (tid != current_tid_) {
-      if (!fBufSetInternalTemplate(fbuf_, tid, &err) || !fBufSetExportTemplate(fbuf_, tid, &err)) {
-        throw IoError(name_, "IPFIX template switch: " + take_error(err), 0);
-      }
-      current_tid_ = tid;
     }
     const IpAddress& src = reverse ? r.dst : r.src;
     const IpAddress& dst = reverse ? r.src : r.dst;
@@ -183,121 +224,170 @@ class IpfixExporter : public FlowExporter {
       rec.flags = reverse ? r.tcp_flags_rev : r.tcp_flags;
       rec.end_reason = r.end_reason;
     };
-    gboolean ok;
-    if (v6) {
+    StoredRecord stored;
+    if (r.src.is_v6()) {
       Rec6 rec;
       fill(rec);
       std::memcpy(rec.src, src.data(), 16);
       std::memcpy(rec.dst, dst.data(), 16);
-      if (!udp_) copies_.emplace_back(tid, std::vector<std::uint8_t>(reinterpret_cast<std::uint8_t*>(&rec), reinterpret_cast<std::uint8_t*>(&rec) + sizeof rec));
-      ok = fBufAppend(fbuf_, reinterpret_cast<std::uint8_t*>(&rec), sizeof rec, &err);
+      std::memcpy(stored.bytes, &rec, sizeof rec);
+      stored.tid = kTid6;
+      stored.size = sizeof rec;
     } else {
       Rec4 rec;
       fill(rec);
       rec.src = src.v4_host_order();
       rec.dst = dst.v4_host_order();
-      if (!udp_) copies_.emplace_back(tid, std::vector<std::uint8_t>(reinterpret_cast<std::uint8_t*>(&rec), reinterpret_cast<std::uint8_t*>(&rec) + sizeof rec));
-      ok = fBufAppend(fbuf_, reinterpret_cast<std::uint8_t*>(&rec), sizeof rec, &err);
+      std::memcpy(stored.bytes, &rec, sizeof rec);
+      stored.tid = kTid4;
+      stored.size = sizeof rec;
     }
     ++appended_;
+    if (tcp_) unacked_.push_back(stored);
+    GError* err = nullptr;
+    if (!encode(stored, err)) fail(err);
     ++pending_;
-    if (!ok) {
-      try {
-        fail(err);
-      } catch (const Retried&) {
-        return;
-      }
-    }
     if (pending_ == per_message_) emit();
     // UDP has no session: resend the templates now and then for a collector that (re)started.
-    if (udp_ && stats_.messages > 0 && stats_.messages % options_.template_every == 0 && pending_ == 0) {
+    if (transport_ == Transport::kUdp && stats_.messages > 0 && stats_.messages % options_.template_every == 0 &&
+        pending_ == 0) {
       if (!fbSessionExportTemplates(session_, &err)) fail(err);
     }
   }
 
-  // Emits the open message; its records count as sent only once libfixbuf has written them.
+  bool encode(StoredRecord& rec, GError*& err) {
+    if (rec.tid != current_tid_) {
+      if (!fBufSetInternalTemplate(fbuf_, rec.tid, &err) || !fBufSetExportTemplate(fbuf_, rec.tid, &err)) return false;
+      current_tid_ = rec.tid;
+    }
+    if (fBufAppend(fbuf_, rec.bytes, rec.size, &err) != 0) return true;
+    // In manual mode libfixbuf answers the first record after a template export with "end of
+    // message" once, to close the template message we already emitted; the retry goes through.
+    if (transport_ != Transport::kTcp || !g_error_matches(err, FB_ERROR_DOMAIN, FB_ERROR_EOM)) return false;
+    g_clear_error(&err);
+    return fBufAppend(fbuf_, rec.bytes, rec.size, &err) != 0;
+  }
+
+  // Closes the open message. Over UDP and to a file its records count as sent once libfixbuf has
+  // written them; over TCP once the collector has acknowledged them.
   void emit() {
     if (pending_ == 0) return;
     GError* err = nullptr;
-    if (!fBufEmit(fbuf_, &err)) {
-      try {
-        fail(err);
-      } catch (const Retried&) {
-        return;
-      }
-    }
-    stats_.records_sent += pending_;
-    ++stats_.messages;
+    if (!fBufEmit(fbuf_, &err)) fail(err);
+    const std::uint32_t records = pending_;
     pending_ = 0;
-    copies_.clear();
+    if (!tcp_) {
+      stats_.records_sent += records;
+      ++stats_.messages;
+      return;
+    }
+    if (!tcp_->send({message_.data(), fbExporterGetMsgLen(buffer_exporter_)}, records)) {
+      recover();
+      return;
+    }
+    acknowledge();
   }
 
-  // A TCP collector that refused or dropped the connection gets bounded retries with backoff
-  // (0.1 s doubling, 5 tries): a new connection, the templates again, then the records of the
-  // message that failed. UDP and files fail at once. Only records libfixbuf wrote count as sent.
+  // Counts and forgets the records the collector acknowledged.
+  void acknowledge() {
+    const std::uint64_t before = tcp_->acknowledged_messages();
+    const std::uint64_t records = tcp_->take_acknowledged();
+    stats_.messages += tcp_->acknowledged_messages() - before;
+    stats_.records_sent += records;
+    unacked_.erase(unacked_.begin(), unacked_.begin() + static_cast<std::ptrdiff_t>(records));
+  }
+
   [[noreturn]] void fail(GError*& err) {
-    std::string why = take_error(err);
-    if (udp_ || !retrying_allowed_) {
-      stats_.records_dropped += pending_;
-      pending_ = 0;
-      throw IoError(name_, "IPFIX export failed: " + why, 0);
-    }
-    for (int attempt = 0; attempt < kRetries; ++attempt) {
-      ++stats_.retries;
-      struct timespec ts {0, (100'000'000L << attempt) % 1'000'000'000L};
-      ts.tv_sec = (100'000'000L << attempt) / 1'000'000'000L;
-      nanosleep(&ts, nullptr);
-      if (reconnect_and_resend(why)) throw Retried{};
-    }
-    stats_.records_dropped += pending_;
+    const std::string why = take_error(err);
+    stats_.records_dropped += tcp_ ? unacked_.size() : pending_;
     pending_ = 0;
-    throw IoError(name_, "IPFIX export failed after " + std::to_string(kRetries) + " retries: " + why, 0);
+    unacked_.clear();
+    throw IoError(name_, "IPFIX export failed: " + why, 0);
   }
 
-  struct Retried {};  // unwinds to the caller of a failed libfixbuf call after a good resend
-
-  bool reconnect_and_resend(std::string& why) {
-    if (fbuf_ != nullptr) fBufFree(fbuf_);
-    fbuf_ = nullptr;
-    try {
-      open();
-    } catch (const IoError& e) {
-      why = e.what();
-      return false;
-    }
-    GError* err = nullptr;
-    for (const auto& [tid, bytes] : copies_) {
-      if (tid != current_tid_) {
-        if (!fBufSetInternalTemplate(fbuf_, tid, &err) || !fBufSetExportTemplate(fbuf_, tid, &err)) {
-          why = take_error(err);
-          return false;
-        }
-        current_tid_ = tid;
+  // The TCP connection is gone: count what the collector acknowledged, then up to kRetries new
+  // connections with backoff (0.1 s doubling), each resending, in a new session after the
+  // templates, every record not acknowledged. The budget starts again once a resend gets through
+  // to an acknowledgement; when it is spent, the rest are dropped and the export fails.
+  void recover() {
+    acknowledge();
+    const std::string why = tcp_->reason();
+    if (stats_.records_sent > sent_at_last_failure_ || first_failure_) retries_left_ = kRetries;
+    first_failure_ = false;
+    sent_at_last_failure_ = stats_.records_sent;
+    tcp_.reset();
+    std::string last = why;
+    while (retries_left_ > 0) {
+      --retries_left_;
+      ++stats_.retries;
+      backoff(kRetries - retries_left_ - 1);
+      try {
+        tcp_ = std::make_unique<TcpMessageSender>(*tcp_to_, TcpMessageSender::Options{});
+      } catch (const IoError& e) {
+        last = connect_failure(e);
+        continue;
       }
-      if (!fBufAppend(fbuf_, const_cast<std::uint8_t*>(bytes.data()), bytes.size(), &err)) {
-        why = take_error(err);
-        return false;
-      }
+      if (resend()) return;
+      acknowledge();
+      last = tcp_->reason();
+      tcp_.reset();
     }
-    if (!fBufEmit(fbuf_, &err)) {
-      why = take_error(err);
-      return false;
-    }
-    stats_.records_sent += pending_;
-    ++stats_.messages;
+    stats_.records_dropped += unacked_.size();
+    unacked_.clear();
     pending_ = 0;
-    copies_.clear();
+    throw IoError(name_, "IPFIX export failed: " + why + "; " + std::to_string(kRetries) +
+                             " retries did not get through (last: " + last + ")", 0);
+  }
+
+  static std::string connect_failure(const IoError& e) {
+    return e.error_number() != 0 ? std::string("cannot connect: ") + std::strerror(e.error_number()) : e.what();
+  }
+
+  // Every unacknowledged record again, in a new session's messages on the new connection.
+  bool resend() {
+    open();
+    if (!send_templates()) return false;
+    GError* err = nullptr;
+    std::uint32_t in_message = 0;
+    for (std::size_t i = 0; i < unacked_.size(); ++i) {
+      if (!encode(unacked_[i], err)) fail(err);
+      if (++in_message == per_message_ || i + 1 == unacked_.size()) {
+        if (!fBufEmit(fbuf_, &err)) fail(err);
+        if (!tcp_->send({message_.data(), fbExporterGetMsgLen(buffer_exporter_)}, in_message)) return false;
+        in_message = 0;
+      }
+    }
+    pending_ = 0;
     return true;
   }
 
-  static constexpr int kRetries = 5;
-  bool retrying_allowed_ = true;
-  std::vector<std::pair<std::uint16_t, std::vector<std::uint8_t>>> copies_;  // records of the open message
+  static void backoff(int attempt) {
+    const long ns = 100'000'000L << attempt;
+    struct timespec ts {ns / 1'000'000'000L, ns % 1'000'000'000L};
+    nanosleep(&ts, nullptr);
+  }
+
+  // The first connection: the same retries as a dropped one, then a clear error before any work.
+  void connect_with_retries() {
+    int last = 0;
+    for (int attempt = 0; attempt <= kRetries; ++attempt) {
+      if (attempt > 0) backoff(attempt - 1);
+      try {
+        tcp_ = std::make_unique<TcpMessageSender>(*tcp_to_, TcpMessageSender::Options{});
+        return;
+      } catch (const IoError& e) {
+        if (e.error_number() == 0) throw;  // a name that does not resolve will not start to
+        last = e.error_number();
+      }
+    }
+    throw IoError(name_, "cannot connect, " + std::to_string(kRetries) + " retries with backoff", last);
+  }
 
   std::string name_;
   ExportOptions options_;
-  bool udp_;
+  Transport transport_;
   std::function<fbExporter_t*()> make_exporter_;
+  std::optional<CollectorAddress> tcp_to_;
   MonotonicClock clock_;
   Pacer pacer_;
   fbInfoModel_t* model_ = nullptr;
@@ -305,24 +395,35 @@ class IpfixExporter : public FlowExporter {
   fBuf_t* fbuf_ = nullptr;
   std::uint16_t current_tid_ = 0;
   std::uint32_t per_message_ = 64;
-  std::uint32_t pending_ = 0;
+  std::uint32_t pending_ = 0;  // records in the open message
   std::uint64_t appended_ = 0;
   ExportStats stats_;
+
+  // TCP only.
+  std::unique_ptr<TcpMessageSender> tcp_;
+  fbExporter_t* buffer_exporter_ = nullptr;  // owned by fbuf_
+  std::vector<std::uint8_t> message_;         // where libfixbuf puts each message
+  std::deque<StoredRecord> unacked_;          // sent and not acknowledged, then the open message's
+  int retries_left_ = kRetries;
+  bool first_failure_ = true;
+  std::uint64_t sent_at_last_failure_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<FlowExporter> make_ipfix_exporter(const CollectorAddress& to, const ExportOptions& options) {
-  const bool udp = to.transport == CollectorAddress::Transport::kUdp;
+  if (to.transport == CollectorAddress::Transport::kTcp) {
+    return std::make_unique<IpfixExporter>(to.to_string(), options, IpfixExporter::Transport::kTcp, nullptr, to);
+  }
   auto host = std::make_shared<std::string>(to.host);
   auto port = std::make_shared<std::string>(to.port);
-  return std::make_unique<IpfixExporter>(to.to_string(), options, udp, [udp, host, port]() {
+  return std::make_unique<IpfixExporter>(to.to_string(), options, IpfixExporter::Transport::kUdp, [host, port]() {
     fbConnSpec_t spec = FB_CONNSPEC_INIT;
-    spec.transport = udp ? FB_UDP : FB_TCP;  // the default would be SCTP
+    spec.transport = FB_UDP;  // the default would be SCTP
     spec.host = host->data();
     spec.svc = port->data();
     return fbExporterAllocNet(&spec);
-  });
+  }, std::nullopt);
 }
 
 std::unique_ptr<FlowExporter> make_ipfix_file_exporter(const std::string& path, const ExportOptions& options) {
@@ -332,7 +433,8 @@ std::unique_ptr<FlowExporter> make_ipfix_file_exporter(const std::string& path, 
     std::fclose(f);
   }
   auto p = std::make_shared<std::string>(path);
-  return std::make_unique<IpfixExporter>(path, options, false, [p]() { return fbExporterAllocFile(p->c_str()); });
+  return std::make_unique<IpfixExporter>(path, options, IpfixExporter::Transport::kFile,
+                                         [p]() { return fbExporterAllocFile(p->c_str()); }, std::nullopt);
 }
 
 }  // namespace flowreplay

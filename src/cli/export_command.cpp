@@ -63,6 +63,10 @@ int run_export(const ExportCommandOptions& o) {
     records.finish();
   } catch (const IoError&) {
     report_exporters(exporters, "export", false);  // what reached each collector before the failure
+    try {  // keep the records metered before the failure; a second failure changes nothing
+      if (report) report->finish();
+    } catch (const IoError&) {
+    }
     throw;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -9,7 +9,9 @@ namespace flowreplay::cli {
 
 void add_export_options(CLI::App* app, ExportCliOptions& o, bool with_realtime) {
   app->add_option("--netflow9", o.netflow9, "Export flow records as NetFlow v9 to udp://HOST:PORT");
-  app->add_option("--ipfix", o.ipfix, "Export flow records as IPFIX to udp://HOST:PORT or tcp://HOST:PORT");
+  app->add_option("--ipfix", o.ipfix,
+                  "Export flow records as IPFIX to udp://HOST:PORT or tcp://HOST:PORT (over TCP a record counts as sent "
+                  "once the collector acknowledged it; a lost connection is retried 5 times, resending the rest)");
   app->add_option("--ipfix-file", o.ipfix_file, "Write flow records as an IPFIX file");
   auto* rate = app->add_option("--rate", o.rate,
                                "Export at most this many records per second (default: 100000 over UDP, unpaced otherwise)")

@@ -116,6 +116,11 @@ int run_gen(const GenOptions& o) {
     s = synth.run();
   } catch (const IoError&) {
     report_exporters(exporters, "gen", false);  // what reached each collector before the failure
+    try {  // keep what was made before the failure; a second failure changes nothing
+      if (report) report->finish();
+      sink->finish();
+    } catch (const IoError&) {
+    }
     throw;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
