@@ -58,6 +58,18 @@ for host in ("127.0.0.1", "::1"):
     c.check(got == want, f"{host}: the collector holds exactly the report's {sum(want.values())} records "
                          f"(got {sum(got.values())})")
 
+# `flowreplay export` of a capture over TCP: the collector holds the metered records of its report.
+pcap = os.path.join(d, "trace.pcapng")
+run([binary, "gen", "-q", "--flows", "1500", "--seed", "8", "--pcap", pcap])
+proc, port, out = collector("export")
+rep = os.path.join(d, "export.csv")
+r = run([binary, "export", pcap, "--report", rep, "--ipfix", f"tcp://127.0.0.1:{port}"])
+proc.wait(timeout=30)
+want, got = report_records(rep), ipfixdump_records(out)
+c.equal(r.returncode, 0, "flowreplay export CAPTURE --ipfix tcp://... exits 0")
+c.check(got == want and sum(want.values()) >= 1500,
+        f"the collector holds exactly the {sum(want.values())} metered records (got {sum(got.values())})")
+
 # 2. A collector killed mid-stream (SIGKILL, having read all it was sent): it closes with a FIN,
 #    and what flowreplay counts as sent is exactly what it read.
 proc, port, out = collector("killed", "--die-after", "40000")
