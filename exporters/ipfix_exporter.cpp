@@ -111,17 +111,12 @@ class IpfixExporter : public FlowExporter {
         tcp_to_(std::move(tcp_to)), pacer_(clock_, o.realtime ? o.multiplier : 1.0) {
     // Stay under libfixbuf's message limits (UDP 1420 bytes) and keep TCP messages near 8 KiB.
     per_message_ = transport == Transport::kUdp ? 12 : 64;
-    model_ = fbInfoModelAlloc();
     if (transport_ == Transport::kTcp) {
       message_.resize(kMaxMessage);
       connect_with_retries();
     }
     open();
     if (transport_ == Transport::kTcp && !send_templates()) recover();
-  }
-  ~IpfixExporter() override {
-    if (fbuf_ != nullptr) fBufFree(fbuf_);
-    fbInfoModelFree(model_);
   }
 
   void write(const FlowRecord& r) override {
@@ -143,10 +138,7 @@ class IpfixExporter : public FlowExporter {
       while (!tcp_->finish()) recover();  // the collector went away before acknowledging everything
       acknowledge();
     }
-    if (fbuf_ != nullptr) {
-      fBufFree(fbuf_);  // closes the UDP socket or the file
-      fbuf_ = nullptr;
-    }
+    fbuf_.reset();  // closes the UDP socket or the file
     tcp_.reset();
   }
   [[nodiscard]] ExportStats stats() const override { return stats_; }
@@ -159,14 +151,13 @@ class IpfixExporter : public FlowExporter {
   // A new libfixbuf session (sequence numbers from 0) whose first message carries the templates.
   void open() {
     GError* err = nullptr;
-    if (fbuf_ != nullptr) fBufFree(fbuf_);
-    fbuf_ = nullptr;
-    fbSession_t* session = fbSessionAlloc(model_);
+    fbuf_.reset();
+    fbSession_t* session = fbSessionAlloc(model_.get());
     fbSessionSetDomain(session, options_.domain_id);
     const std::uint32_t mask = (options_.nanoseconds ? kNanos : 0) | (options_.biflow ? kBiflow : 0);
     for (auto [tid, spec] : {std::pair{kTid4, kSpec4}, std::pair{kTid6, kSpec6}}) {
-      fbTemplate_t* internal = fbTemplateAlloc(model_);
-      fbTemplate_t* external = fbTemplateAlloc(model_);
+      fbTemplate_t* internal = fbTemplateAlloc(model_.get());
+      fbTemplate_t* external = fbTemplateAlloc(model_.get());
       if (!fbTemplateAppendSpecArray(internal, spec, UINT32_MAX, &err) ||
           !fbTemplateAppendSpecArray(external, spec, mask, &err) ||
           fbSessionAddTemplate(session, TRUE, tid, internal, &err) == 0 ||
@@ -176,9 +167,9 @@ class IpfixExporter : public FlowExporter {
     }
     if (transport_ == Transport::kTcp) {
       buffer_exporter_ = fbExporterAllocBuffer(message_.data(), static_cast<std::uint16_t>(message_.size()));
-      fbuf_ = fBufAllocForExport(session, buffer_exporter_);
+      fbuf_.reset(fBufAllocForExport(session, buffer_exporter_));
     } else {
-      fbuf_ = fBufAllocForExport(session, make_exporter_());
+      fbuf_.reset(fBufAllocForExport(session, make_exporter_()));
     }
     if (!fbSessionExportTemplates(session, &err)) throw IoError(name_, "IPFIX templates: " + take_error(err), 0);
     session_ = session;
@@ -190,8 +181,8 @@ class IpfixExporter : public FlowExporter {
   // connection is gone.
   bool send_templates() {
     GError* err = nullptr;
-    if (!fBufEmit(fbuf_, &err)) fail(err);
-    fBufSetAutomaticMode(fbuf_, FALSE);
+    if (!fBufEmit(fbuf_.get(), &err)) fail(err);
+    fBufSetAutomaticMode(fbuf_.get(), FALSE);
     return tcp_->send({message_.data(), fbExporterGetMsgLen(buffer_exporter_)}, 0);
   }
 
@@ -257,15 +248,17 @@ class IpfixExporter : public FlowExporter {
 
   bool encode(StoredRecord& rec, GError*& err) {
     if (rec.tid != current_tid_) {
-      if (!fBufSetInternalTemplate(fbuf_, rec.tid, &err) || !fBufSetExportTemplate(fbuf_, rec.tid, &err)) return false;
+      if (!fBufSetInternalTemplate(fbuf_.get(), rec.tid, &err) || !fBufSetExportTemplate(fbuf_.get(), rec.tid, &err)) {
+        return false;
+      }
       current_tid_ = rec.tid;
     }
-    if (fBufAppend(fbuf_, rec.bytes, rec.size, &err) != 0) return true;
+    if (fBufAppend(fbuf_.get(), rec.bytes, rec.size, &err) != 0) return true;
     // In manual mode libfixbuf answers the first record after a template export with "end of
     // message" once, to close the template message we already emitted; the retry goes through.
     if (transport_ != Transport::kTcp || !g_error_matches(err, FB_ERROR_DOMAIN, FB_ERROR_EOM)) return false;
     g_clear_error(&err);
-    return fBufAppend(fbuf_, rec.bytes, rec.size, &err) != 0;
+    return fBufAppend(fbuf_.get(), rec.bytes, rec.size, &err) != 0;
   }
 
   // Closes the open message. Over UDP and to a file its records count as sent once libfixbuf has
@@ -273,7 +266,7 @@ class IpfixExporter : public FlowExporter {
   void emit() {
     if (pending_ == 0) return;
     GError* err = nullptr;
-    if (!fBufEmit(fbuf_, &err)) fail(err);
+    if (!fBufEmit(fbuf_.get(), &err)) fail(err);
     const std::uint32_t records = pending_;
     pending_ = 0;
     if (!tcp_) {
@@ -352,7 +345,7 @@ class IpfixExporter : public FlowExporter {
     for (std::size_t i = 0; i < unacked_.size(); ++i) {
       if (!encode(unacked_[i], err)) fail(err);
       if (++in_message == per_message_ || i + 1 == unacked_.size()) {
-        if (!fBufEmit(fbuf_, &err)) fail(err);
+        if (!fBufEmit(fbuf_.get(), &err)) fail(err);
         if (!tcp_->send({message_.data(), fbExporterGetMsgLen(buffer_exporter_)}, in_message)) return false;
         in_message = 0;
       }
@@ -390,9 +383,15 @@ class IpfixExporter : public FlowExporter {
   std::optional<CollectorAddress> tcp_to_;
   MonotonicClock clock_;
   Pacer pacer_;
-  fbInfoModel_t* model_ = nullptr;
+  struct ModelFree {
+    void operator()(fbInfoModel_t* m) const { fbInfoModelFree(m); }
+  };
+  struct BufFree {  // the session and the exporter with it
+    void operator()(fBuf_t* b) const { fBufFree(b); }
+  };
+  std::unique_ptr<fbInfoModel_t, ModelFree> model_{fbInfoModelAlloc()};  // outlives fbuf_
   fbSession_t* session_ = nullptr;
-  fBuf_t* fbuf_ = nullptr;
+  std::unique_ptr<fBuf_t, BufFree> fbuf_;
   std::uint16_t current_tid_ = 0;
   std::uint32_t per_message_ = 64;
   std::uint32_t pending_ = 0;  // records in the open message
