@@ -21,6 +21,7 @@ namespace flowreplay {
 std::string_view app_name(AppType type) {
   switch (type) {
     case AppType::kWeb: return "web";
+    case AppType::kTls: return "tls";
     case AppType::kDns: return "dns";
     case AppType::kSsh: return "ssh";
     case AppType::kDatabase: return "database";
@@ -50,6 +51,15 @@ PatternConfig default_pattern(AppType type) {
       p.requests = {1, 6};
       p.request_bytes = {180, 700};
       p.response_bytes = {300, 40000};
+      p.think_time = {200 * us, 30 * ms};
+      p.idle_time = {1 * ms, 300 * ms};
+      p.rst_probability = 0.02;
+      break;
+    case AppType::kTls:  // HTTPS: a TLS 1.3 handshake, then application data records
+      p.ports = {443};
+      p.requests = {1, 6};
+      p.request_bytes = {100, 700};
+      p.response_bytes = {300, 16384};
       p.think_time = {200 * us, 30 * ms};
       p.idle_time = {1 * ms, 300 * ms};
       p.rst_probability = 0.02;
@@ -327,10 +337,10 @@ void read_patterns(const Reader& rd, const YAML::Node& n, GenConfig& c) {
     const std::string path = "traffic_patterns[" + std::to_string(i) + "]";
     rd.check_keys(e, path, {"type", "percentage", "ports", "protocol", "udp_share", "requests", "packets",
                             "request_bytes", "response_bytes", "think_time", "idle_time", "rst_probability"});
-    if (!e["type"]) rd.fail(e, path + ".type", "missing (one of web, dns, ssh, database, smtp, ftp, icmp, random)");
+    if (!e["type"]) rd.fail(e, path + ".type", "missing (one of web, tls, dns, ssh, database, smtp, ftp, icmp, random)");
     const auto name = rd.scalar(e["type"], path + ".type");
     auto type = app_from_name(name);
-    if (!type) rd.fail(e["type"], path + ".type", "unknown type '" + name + "' (one of web, dns, ssh, database, smtp, ftp, icmp, random)");
+    if (!type) rd.fail(e["type"], path + ".type", "unknown type '" + name + "' (one of web, tls, dns, ssh, database, smtp, ftp, icmp, random)");
     PatternConfig p = default_pattern(*type);
     if (!e["percentage"]) rd.fail(e, path + ".percentage", "missing");
     p.percentage = rd.percent(e["percentage"], path + ".percentage");
@@ -354,10 +364,13 @@ void read_patterns(const Reader& rd, const YAML::Node& n, GenConfig& c) {
       if (*type != AppType::kRandom) rd.fail(v, path + ".packets", "only the random type counts packets; others take requests");
       p.requests = rd.int_range(v, path + ".packets", 1, 1'000'000);
     }
-    const bool sized = *type == AppType::kWeb || *type == AppType::kSsh || *type == AppType::kDatabase;
+    const bool sized =
+        *type == AppType::kWeb || *type == AppType::kTls || *type == AppType::kSsh || *type == AppType::kDatabase;
+    // tls: each request and response is one record, whose plaintext is at most 2^14 bytes (RFC 8446 5.1).
+    const std::int64_t max_bytes = *type == AppType::kTls ? kTlsMaxPlaintext : 100'000'000;
     if (auto v = e["request_bytes"]) {
       if (!sized && *type != AppType::kSmtp && *type != AppType::kIcmp) rd.fail(v, path + ".request_bytes", "not used by " + name);
-      p.request_bytes = rd.int_range(v, path + ".request_bytes", *type == AppType::kIcmp ? 0 : 1, 100'000'000);
+      p.request_bytes = rd.int_range(v, path + ".request_bytes", *type == AppType::kIcmp ? 0 : 1, max_bytes);
       if (*type == AppType::kIcmp && p.request_bytes.hi > 1400) rd.fail(v, path + ".request_bytes", "icmp echo data must fit one packet (at most 1400)");
       if (*type == AppType::kIcmp) p.response_bytes = p.request_bytes;
     }
@@ -366,7 +379,7 @@ void read_patterns(const Reader& rd, const YAML::Node& n, GenConfig& c) {
       if (*type == AppType::kDns) {
         p.response_bytes = rd.int_range(v, path + ".response_bytes", 0, 20);  // answer records
       } else {
-        p.response_bytes = rd.int_range(v, path + ".response_bytes", 1, 100'000'000);
+        p.response_bytes = rd.int_range(v, path + ".response_bytes", 1, max_bytes);
       }
     }
     if (auto v = e["think_time"]) p.think_time = rd.duration_range(v, path + ".think_time");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The application side of a synthesized flow: the sequence of messages each end sends, with
-// protocol text where the pattern has a protocol (HTTP/1.1, DNS, SSH, SMTP, FTP) so that DPI
+// protocol text where the pattern has a protocol (HTTP/1.1, TLS 1.3, DNS, SSH, SMTP, FTP) so that DPI
 // recognizes it, and pooled random bytes elsewhere. The transport (flow_planner) cuts messages
 // into segments or datagrams and times them.
 #pragma once
@@ -50,6 +50,7 @@ class AppScript {
 
  private:
   void web(Message& m);
+  void tls(Message& m);
   void dns(Message& m);
   void ssh(Message& m);
   void smtp(Message& m);
@@ -75,7 +76,8 @@ class AppScript {
   std::uint16_t dns_qtype_ = 1;
   std::uint32_t last_request_body_ = 0;  // ICMP: the reply echoes the request's data
   std::uint32_t last_request_len_ = 0;
-  std::array<char, 48> name_{};          // DNS / HTTP host name of this flow
+  std::array<std::uint8_t, 32> tls_session_{};  // legacy_session_id, echoed by the server
+  std::array<char, 48> name_{};          // DNS / HTTP host name / TLS server name of this flow
   std::uint8_t name_len_ = 0;
 };
 

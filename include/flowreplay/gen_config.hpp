@@ -16,10 +16,11 @@
 namespace flowreplay {
 
 // The kinds of traffic the synthesizer knows how to play.
-enum class AppType : std::uint8_t { kWeb, kDns, kSsh, kDatabase, kSmtp, kFtp, kIcmp, kRandom };
+enum class AppType : std::uint8_t { kWeb, kTls, kDns, kSsh, kDatabase, kSmtp, kFtp, kIcmp, kRandom };
 
-inline constexpr AppType kAllAppTypes[] = {AppType::kWeb,  AppType::kDns, AppType::kSsh,  AppType::kDatabase,
-                                           AppType::kSmtp, AppType::kFtp, AppType::kIcmp, AppType::kRandom};
+inline constexpr AppType kAllAppTypes[] = {AppType::kWeb,  AppType::kTls, AppType::kDns,  AppType::kSsh,
+                                           AppType::kDatabase, AppType::kSmtp, AppType::kFtp, AppType::kIcmp,
+                                           AppType::kRandom};
 
 std::string_view app_name(AppType type);
 std::optional<AppType> app_from_name(std::string_view name);
@@ -36,6 +37,10 @@ struct DurationRange {
   Duration lo = 0;
   Duration hi = 0;
 };
+
+// The most application bytes one TLS record carries (RFC 8446 section 5.1): a tls pattern's
+// request and response each travel as one record.
+inline constexpr std::int64_t kTlsMaxPlaintext = 16384;
 
 struct PatternConfig {
   AppType type = AppType::kRandom;

@@ -2,26 +2,34 @@
 """flowreplay gen on the built-in default mix, read back by capinfos and tshark.
 
 Checks: pcapng with ns resolution; no malformed packet, no bad IP/TCP/UDP/ICMP checksum, no TCP
-analysis flag; web/dns/ssh/smtp/ftp flows dissected as their protocol; per-flow packets, L3
+analysis flag; web/tls/dns/ssh/smtp/ftp flows dissected as their protocol; per-flow packets, L3
 bytes and first/last times from tshark equal the ground-truth report; conversation count equals
 the report's flow count.
-Usage: gen_capture_test.py FLOWREPLAY [FLOWS]
+Usage: gen_capture_test.py FLOWREPLAY [--config FILE] [--apps web,dns,...] [--flows N]
+--apps lists the patterns the mix plays (default: the built-in mix's dissectable ones).
 """
+import argparse
 import collections
 import os
-import sys
 
 from tshark_util import CHECKSUM_PREFS, Checker, epoch_ns, read_report, run, tmpdir, tshark_fields
 
-binary = sys.argv[1]
-flows = sys.argv[2] if len(sys.argv) > 2 else None
-c = Checker("gen_capture")
+ap = argparse.ArgumentParser()
+ap.add_argument("binary")
+ap.add_argument("--config")
+ap.add_argument("--apps", default="web,dns,ssh,smtp,ftp")
+ap.add_argument("--flows")
+args = ap.parse_args()
+binary = args.binary
+c = Checker("gen_capture" + (f" ({os.path.basename(args.config)})" if args.config else ""))
 d = tmpdir()
 cap = os.path.join(d, "out.pcapng")
 rep = os.path.join(d, "flows.csv")
 cmd = [binary, "gen", "--pcap", cap, "--report", rep]
-if flows:
-    cmd += ["--flows", flows]
+if args.config:
+    cmd += ["--config", args.config]
+if args.flows:
+    cmd += ["--flows", args.flows]
 r = run(cmd)
 c.equal(r.returncode, 0, "gen exits 0")
 c.check("flows," in r.stderr and "packets" in r.stderr, "gen prints a summary on stderr")
@@ -128,8 +136,33 @@ c.equal(len(mismatch), 0, "per flow: direction, packets, L3 bytes, start and end
 for k, got, want in mismatch[:5]:
     print(f"     {k}: tshark {got} report {want}")
 
-for app, proto in (("web", "http"), ("dns", "dns"), ("ssh", "ssh"), ("smtp", "smtp"), ("ftp", "ftp")):
+dissector = {"web": "http", "tls": "tls", "dns": "dns", "ssh": "ssh", "smtp": "smtp", "ftp": "ftp"}
+for app in args.apps.split(","):
+    proto = dissector[app]
     n = app_total[app]
     c.check(n > 0 and app_protocols[app][proto] == n,
             f"{app}: {app_protocols[app][proto]} of {n} flows dissected as {proto}")
+
+
+def check_tls():
+    """TLS: per connection one ClientHello naming a server (SNI) and one TLS 1.3 ServerHello that
+    echoes the client's session id; everything after the handshake is encrypted application data."""
+    hello = collections.defaultdict(dict)
+    for x in tshark_fields(cap, ["tcp.stream", "tls.handshake.type", "tls.handshake.session_id",
+                                 "tls.handshake.extensions_server_name", "tls.handshake.ciphersuite",
+                                 "tls.handshake.extensions.supported_version"],
+                           "tls.handshake.type == 1 || tls.handshake.type == 2"):
+        hello[x["tcp.stream"]][x["tls.handshake.type"]] = x
+    pairs = [h for h in hello.values() if "1" in h and "2" in h]
+    c.equal(len(pairs), app_total["tls"], "tls: every connection has a ClientHello and a ServerHello")
+    c.check(all(h["1"]["tls.handshake.extensions_server_name"].count(".") >= 2 for h in pairs),
+            "tls: every ClientHello names a host (SNI)")
+    c.check(all(h["2"]["tls.handshake.session_id"] == h["1"]["tls.handshake.session_id"] != "" and
+                h["2"]["tls.handshake.ciphersuite"] == "0x1301" and
+                h["2"]["tls.handshake.extensions.supported_version"] == "0x0304" for h in pairs),
+            "tls: every ServerHello selects TLS 1.3, TLS_AES_128_GCM_SHA256 and echoes the session id")
+
+
+if "tls" in args.apps.split(","):
+    check_tls()
 c.done()

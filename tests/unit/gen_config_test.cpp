@@ -75,6 +75,8 @@ TEST(GenConfig, ErrorsNameFileLineColumnAndKey) {
             "t.yaml:1:27: packets.size_histogram: intervals overlap");
   EXPECT_EQ(error_of("generation: {flows_per_second: 5, bandwidth: 1Gbps}\n"),
             "t.yaml:1:46: generation.bandwidth: give flows_per_second or bandwidth, not both");
+  EXPECT_EQ(error_of("traffic_patterns:\n  - {type: tls, percentage: 100, response_bytes: 300-20000}\n"),
+            "t.yaml:2:50: traffic_patterns[0].response_bytes: must lie within 1-16384");
   EXPECT_NE(error_of("timing: {rtt: 5ms-1ms}\n").find("t.yaml:1:15: timing.rtt: the low end"), std::string::npos);
   EXPECT_NE(error_of("[unclosed\n").find("t.yaml:"), std::string::npos);
 }
