@@ -21,6 +21,11 @@ constexpr const char* kWords[] = {"alpha",  "bravo", "cedar", "delta", "ember", 
 constexpr const char* kTlds[] = {"com", "net", "org", "io", "example"};
 constexpr const char* kHosts[] = {"www", "api", "cdn", "mail", "static", "img", "login", "app"};
 
+// Database ports whose protocol the database pattern speaks; on any other port it sends opaque bytes.
+constexpr std::uint16_t kPostgresPort = 5432;
+constexpr std::uint16_t kMysqlPort = 3306;
+constexpr std::uint16_t kMongoPort = 27017;
+
 constexpr std::string_view kSshBanner = "SSH-2.0-OpenSSH_7.4\r\n";
 constexpr std::string_view kSshClientBanner = "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6\r\n";
 
@@ -50,6 +55,16 @@ class HeadWriter {
     std::uint8_t b[4];
     wire::put32(b, v);
     return raw(b, 4);
+  }
+  HeadWriter& u32le(std::uint32_t v) {
+    std::uint8_t b[4];
+    wire::put32le(b, v);
+    return raw(b, 4);
+  }
+  HeadWriter& u64le(std::uint64_t v) {
+    std::uint8_t b[8];
+    wire::put64le(b, v);
+    return raw(b, 8);
   }
   HeadWriter& raw(const std::uint8_t* p, std::size_t n) {
     n = std::min(n, Message::kMaxHead - m_.head_len);
@@ -132,14 +147,15 @@ bool AppScript::next(Message& m) {
       if (step_ >= 7 && round_ >= rounds_) return false;
       ssh(m);
       break;
-    case AppType::kDatabase:
-      if (round_ >= rounds_) return false;
-      if (step_ % 2 == 0) {
-        opaque(m, 0, draw(spec_.pattern->request_bytes));
-      } else {
-        opaque(m, 1, draw(spec_.pattern->response_bytes));
-        ++round_;
+    case AppType::kDatabase:  // startup, query/result rounds, goodbye (opaque: rounds only)
+      if (spec_.server_port == kPostgresPort || spec_.server_port == kMongoPort) {
+        if (step_ >= 2 * rounds_ + 3) return false;
+      } else if (spec_.server_port == kMysqlPort) {
+        if (step_ >= 2 * rounds_ + 4) return false;  // greeting, login, OK first
+      } else if (round_ >= rounds_) {
+        return false;
       }
+      database(m);
       break;
     case AppType::kSmtp:
       if (step_ >= 13) return false;
@@ -335,6 +351,362 @@ void AppScript::tls(Message& m) {
       w.random(rng_, ticket);
     }
     data_record(draw(spec_.pattern->response_bytes));
+    ++round_;
+  }
+}
+
+void AppScript::database(Message& m) {
+  if (spec_.server_port == kPostgresPort) {
+    postgres(m);
+  } else if (spec_.server_port == kMysqlPort) {
+    mysql(m);
+  } else if (spec_.server_port == kMongoPort) {
+    mongodb(m);
+  } else if (step_ % 2 == 0) {
+    opaque(m, 0, draw(spec_.pattern->request_bytes));
+  } else {
+    opaque(m, 1, draw(spec_.pattern->response_bytes));
+    ++round_;
+  }
+}
+
+// PostgreSQL frontend/backend protocol 3.0 (PostgreSQL documentation, "Message Formats"): a
+// StartupMessage answered by AuthenticationOk, ParameterStatus, BackendKeyData and
+// ReadyForQuery; then simple queries, each a lookup by a text key whose result is one row with
+// one text column; then Terminate. Every message but StartupMessage is a type byte and an Int32
+// length that counts itself.
+void AppScript::postgres(Message& m) {
+  HeadWriter w(m);
+  auto open_msg = [&](char type) {
+    w.u8(static_cast<std::uint8_t>(type));
+    const std::size_t at = w.size();
+    w.u32(0);
+    return at;
+  };
+  auto close_msg = [&](std::size_t at) { wire::put32(w.at(at), static_cast<std::uint32_t>(w.size() - at)); };
+  auto cstr = [&](std::string_view s) { w.str(s).u8(0); };
+  const std::uint32_t last = 2 * rounds_ + 2;
+  if (step_ == 0) {
+    m.dir = 0;
+    const std::size_t at = w.size();
+    w.u32(0).u32(196608);  // protocol 3.0
+    for (std::string_view kv : {"user", "app", "database", "inventory", "application_name", "psql", "client_encoding",
+                                "UTF8"}) {
+      cstr(kv);
+    }
+    w.u8(0);
+    wire::put32(w.at(at), static_cast<std::uint32_t>(w.size() - at));
+  } else if (step_ == 1) {
+    m.dir = 1;
+    std::size_t at = open_msg('R');
+    w.u32(0);  // AuthenticationOk
+    close_msg(at);
+    static constexpr std::string_view kParams[][2] = {{"server_version", "15.5 (Debian 15.5-0+deb12u1)"},
+                                                      {"server_encoding", "UTF8"},
+                                                      {"client_encoding", "UTF8"},
+                                                      {"DateStyle", "ISO, MDY"},
+                                                      {"integer_datetimes", "on"},
+                                                      {"TimeZone", "Etc/UTC"}};
+    for (const auto& kv : kParams) {
+      at = open_msg('S');
+      cstr(kv[0]);
+      cstr(kv[1]);
+      close_msg(at);
+    }
+    at = open_msg('K');
+    w.u32(static_cast<std::uint32_t>(rng_.between(1000, 4'000'000))).u32(static_cast<std::uint32_t>(rng_.next()));
+    close_msg(at);
+    at = open_msg('Z');
+    w.u8('I');
+    close_msg(at);
+  } else if (step_ == last) {
+    m.dir = 0;
+    close_msg(open_msg('X'));
+  } else if (step_ % 2 == 0) {
+    // Query: SELECT * FROM t WHERE k='<key>'; the key is base64 text from the pool.
+    m.dir = 0;
+    constexpr std::string_view kSelect = "SELECT * FROM t WHERE k='";
+    constexpr std::string_view kEnd = "';";
+    const std::uint32_t fixed = static_cast<std::uint32_t>(5 + kSelect.size() + kEnd.size() + 1);
+    const std::uint32_t target = draw(spec_.pattern->request_bytes);
+    const std::uint32_t key = target > fixed ? target - fixed : 1;
+    w.u8('Q').u32(fixed - 1 + key).str(kSelect);
+    body(m, pools_.text, key);
+    std::memcpy(m.tail.data(), "';\0", 3);
+    m.tail_len = 3;
+  } else {
+    // RowDescription (one text column), DataRow (its value from the pool), CommandComplete,
+    // ReadyForQuery.
+    m.dir = 1;
+    std::size_t at = open_msg('T');
+    w.u16(1);
+    cstr("v");
+    w.u32(16384).u16(2).u32(25).u16(0xffff).u32(0xffffffff).u16(0);  // table oid, column, text, varlena, no typmod, text format
+    close_msg(at);
+    constexpr std::uint32_t kTail = 14 + 6;  // CommandComplete "SELECT 1", ReadyForQuery
+    const std::uint32_t target = draw(spec_.pattern->response_bytes);
+    const std::uint32_t fixed = static_cast<std::uint32_t>(w.size()) + 11 + kTail;
+    const std::uint32_t value = target > fixed ? target - fixed : 1;
+    w.u8('D').u32(4 + 2 + 4 + value).u16(1).u32(value);
+    body(m, pools_.text, value);
+    std::uint8_t* t = m.tail.data();
+    t[0] = 'C';
+    wire::put32(t + 1, 13);
+    std::memcpy(t + 5, "SELECT 1\0", 9);
+    t[14] = 'Z';
+    wire::put32(t + 15, 5);
+    t[19] = 'I';
+    m.tail_len = kTail;
+    ++round_;
+  }
+}
+
+// MySQL client/server protocol (MySQL Internals, "Client/Server Protocol"), server first: the
+// Handshake v10 greeting (caching_sha2_password, no TLS), the client's HandshakeResponse41 and
+// an OK; then COM_QUERY lookups by a text key, each answered by a one-column text result set
+// with EOF packets; then COM_QUIT. Each packet is a 3-byte little-endian length and a sequence
+// number that restarts with every command.
+void AppScript::mysql(Message& m) {
+  HeadWriter w(m);
+  std::size_t at = 0;
+  auto open_packet = [&](std::uint8_t seq) {
+    at = w.size();
+    w.u8(0).u8(0).u8(0).u8(seq);
+  };
+  auto close_packet = [&] {
+    const auto len = static_cast<std::uint32_t>(w.size() - at - 4);
+    for (int i = 0; i < 3; ++i) *w.at(at + static_cast<std::size_t>(i)) = static_cast<std::uint8_t>(len >> (8 * i));
+  };
+  auto u16le = [&](std::uint16_t v) { w.u8(static_cast<std::uint8_t>(v)).u8(static_cast<std::uint8_t>(v >> 8)); };
+  auto lenenc_str = [&](std::string_view s) { w.u8(static_cast<std::uint8_t>(s.size())).str(s); };
+  // A length-encoded integer of a body length (values 251 and up take a prefix byte).
+  auto lenenc = [&](std::uint32_t v) {
+    if (v < 251) {
+      w.u8(static_cast<std::uint8_t>(v));
+    } else if (v < 65536) {
+      w.u8(0xfc);
+      u16le(static_cast<std::uint16_t>(v));
+    } else {
+      w.u8(0xfd).u8(static_cast<std::uint8_t>(v)).u8(static_cast<std::uint8_t>(v >> 8)).u8(static_cast<std::uint8_t>(v >> 16));
+    }
+  };
+  auto lenenc_size = [](std::uint32_t v) { return v < 251 ? 1u : v < 65536 ? 3u : 4u; };
+  constexpr std::uint32_t kCapabilities = 0x0001 | 0x0002 | 0x0004 | 0x0008 | 0x0200 | 0x2000 | 0x8000 | 0x10000 |
+                                          0x20000 | 0x80000 | 0x200000;  // 4.1 protocol, plugin auth, no TLS
+  constexpr std::string_view kPlugin = "caching_sha2_password";
+  constexpr std::uint32_t kMaxBody = (1u << 24) - 64;  // one packet's payload, less the fixed parts
+  const std::uint32_t quit = 2 * rounds_ + 3;
+  if (step_ == 0) {
+    m.dir = 1;
+    open_packet(0);
+    // The 20-byte salt is ASCII without NUL, as the server makes it: its second part is also
+    // NUL-terminated on the wire.
+    auto salt = [&](int n) {
+      for (int i = 0; i < n; ++i) w.u8(static_cast<std::uint8_t>(rng_.between(1, 127)));
+    };
+    w.u8(10).str("8.0.35").u8(0).u32le(static_cast<std::uint32_t>(rng_.between(8, 1'000'000)));
+    salt(8);
+    w.u8(0);  // auth-plugin-data part 1, filler
+    u16le(static_cast<std::uint16_t>(kCapabilities));
+    w.u8(0xff);  // utf8mb4_0900_ai_ci
+    u16le(0x0002);  // SERVER_STATUS_AUTOCOMMIT
+    u16le(static_cast<std::uint16_t>(kCapabilities >> 16));
+    w.u8(21);
+    for (int i = 0; i < 10; ++i) w.u8(0);
+    salt(12);
+    w.u8(0);  // auth-plugin-data part 2
+    w.str(kPlugin).u8(0);
+    close_packet();
+  } else if (step_ == 1) {
+    m.dir = 0;
+    open_packet(1);
+    w.u32le(kCapabilities).u32le(1u << 24).u8(0xff);
+    for (int i = 0; i < 23; ++i) w.u8(0);
+    w.str("app").u8(0);
+    w.u8(32).random(rng_, 32);  // the scrambled password
+    w.str("inventory").u8(0).str(kPlugin).u8(0);
+    close_packet();
+  } else if (step_ == 2) {
+    m.dir = 1;
+    open_packet(2);
+    w.u8(0).u8(0).u8(0);  // OK: no rows affected, no insert id
+    u16le(0x0002);
+    u16le(0);
+    close_packet();
+  } else if (step_ == quit) {
+    m.dir = 0;
+    open_packet(0);
+    w.u8(0x01);  // COM_QUIT
+    close_packet();
+  } else if (step_ % 2 == 1) {
+    // COM_QUERY: SELECT v FROM t WHERE k='<key>'; the key is base64 text from the pool.
+    m.dir = 0;
+    constexpr std::string_view kSelect = "SELECT v FROM t WHERE k='";
+    const std::uint32_t fixed = static_cast<std::uint32_t>(4 + 1 + kSelect.size() + 1);
+    const std::uint32_t target = draw(spec_.pattern->request_bytes);
+    const std::uint32_t key = std::min(target > fixed ? target - fixed : 1, kMaxBody);
+    const std::uint32_t len = 1 + static_cast<std::uint32_t>(kSelect.size()) + key + 1;
+    w.u8(static_cast<std::uint8_t>(len)).u8(static_cast<std::uint8_t>(len >> 8)).u8(static_cast<std::uint8_t>(len >> 16));
+    w.u8(0).u8(0x03).str(kSelect);
+    body(m, pools_.text, key);
+    m.tail[0] = '\'';
+    m.tail_len = 1;
+  } else {
+    // Column count, one column definition, EOF, one row, EOF.
+    m.dir = 1;
+    open_packet(1);
+    w.u8(1);
+    close_packet();
+    open_packet(2);
+    for (std::string_view s : {"def", "inventory", "t", "t", "v", "v"}) lenenc_str(s);
+    w.u8(0x0c);
+    u16le(0xff);                  // character set
+    w.u32le(0x3fffc);             // column length
+    w.u8(0xfd).u8(0).u8(0).u8(0);  // VAR_STRING, no flags, no decimals
+    u16le(0);
+    close_packet();
+    open_packet(3);
+    w.u8(0xfe).u8(0).u8(0);  // EOF: no warnings
+    u16le(0x0002);
+    close_packet();
+    constexpr std::uint32_t kEof = 4 + 5;
+    const std::uint32_t target = draw(spec_.pattern->response_bytes);
+    const auto fixed = static_cast<std::uint32_t>(w.size()) + 4 + kEof;
+    const std::uint32_t room = target > fixed + 2 ? target - fixed : 2;  // length prefix and value
+    const std::uint32_t value = std::min(room - lenenc_size(room), kMaxBody);
+    const std::uint32_t len = lenenc_size(value) + value;
+    w.u8(static_cast<std::uint8_t>(len)).u8(static_cast<std::uint8_t>(len >> 8)).u8(static_cast<std::uint8_t>(len >> 16));
+    w.u8(4);
+    lenenc(value);
+    body(m, pools_.text, value);
+    const std::uint8_t eof[kEof] = {5, 0, 0, 5, 0xfe, 0, 0, 0x02, 0};
+    std::memcpy(m.tail.data(), eof, kEof);
+    m.tail_len = kEof;
+    ++round_;
+  }
+}
+
+// MongoDB wire protocol OP_MSG (opcode 2013) with one body section each way: a find by a text
+// key, answered by a cursor whose first batch holds one document; BSON (bsonspec.org) lengths
+// count themselves and the trailing zero. The first round trip is the driver's "hello".
+void AppScript::mongodb(Message& m) {
+  HeadWriter w(m);
+  constexpr std::uint32_t kOpMsg = 2013;
+  // Header, flagBits and the body section's kind byte; the caller then writes one BSON document
+  // of doc_len bytes (its head part here, the rest in body and tail).
+  auto header = [&](std::uint32_t doc_len, std::uint32_t request_id, std::uint32_t response_to) {
+    w.u32le(16 + 4 + 1 + doc_len).u32le(request_id).u32le(response_to).u32le(kOpMsg).u32le(0).u8(0);
+  };
+  auto element_name = [&](std::uint8_t type, std::string_view name) { w.u8(type).str(name).u8(0); };
+  auto string_element = [&](std::string_view name, std::string_view value) {
+    element_name(0x02, name);
+    w.u32le(static_cast<std::uint32_t>(value.size() + 1)).str(value).u8(0);
+  };
+  const std::uint32_t last = 2 * rounds_ + 2;
+  const std::uint32_t request_id = 1 + step_ / 2;
+  if (step_ == 0 || step_ == last) {
+    // {hello: 1, $db: "admin"} first; {endSessions: [], $db: "admin"} last.
+    m.dir = 0;
+    const bool hello = step_ == 0;
+    const std::uint32_t doc = hello ? 4 + (1 + 6 + 4) + (1 + 4 + 4 + 6) + 1 : 4 + (1 + 12 + 5) + (1 + 4 + 4 + 6) + 1;
+    header(doc, request_id, 0);
+    w.u32le(doc);
+    if (hello) {
+      element_name(0x10, "hello");
+      w.u32le(1);
+    } else {
+      element_name(0x04, "endSessions");
+      w.u32le(5).u8(0);  // an empty array
+    }
+    string_element("$db", "admin");
+    w.u8(0);
+  } else if (step_ == 1) {
+    // {isWritablePrimary: true, maxWireVersion: 17, ok: 1.0}
+    m.dir = 1;
+    const std::uint32_t doc = 4 + (1 + 18 + 1) + (1 + 15 + 4) + (1 + 3 + 8) + 1;
+    header(doc, static_cast<std::uint32_t>(rng_.between(1, 1 << 30)), request_id);
+    w.u32le(doc);
+    element_name(0x08, "isWritablePrimary");
+    w.u8(1);
+    element_name(0x10, "maxWireVersion");
+    w.u32le(17);
+    element_name(0x01, "ok");
+    w.u64le(0x3ff0000000000000ULL);  // 1.0
+    w.u8(0);
+  } else if (step_ % 2 == 0) {
+    // {find: "events", filter: {k: "<key>"}, $db: "inventory"}: the key is base64 text from the pool.
+    m.dir = 0;
+    constexpr std::uint32_t kDbElement = 1 + 4 + 4 + 10;
+    const std::uint32_t fixed_doc = 4 + (1 + 5 + 4 + 7) + (1 + 7) + 4 + (1 + 2 + 4) + 1 + 1 + kDbElement + 1;
+    const std::uint32_t target = draw(spec_.pattern->request_bytes);
+    const std::uint32_t key = target > fixed_doc + 21 ? target - fixed_doc - 21 : 1;
+    const std::uint32_t doc = fixed_doc + key;
+    header(doc, request_id, 0);
+    w.u32le(doc);
+    string_element("find", "events");
+    element_name(0x03, "filter");
+    w.u32le(4 + (1 + 2 + 4) + key + 1 + 1);
+    element_name(0x02, "k");
+    w.u32le(key + 1);
+    body(m, pools_.text, key);
+    std::uint8_t* t = m.tail.data();
+    std::size_t n = 0;
+    t[n++] = 0;  // the string's terminator
+    t[n++] = 0;  // end of filter
+    t[n++] = 0x02;
+    std::memcpy(t + n, "$db", 4);
+    n += 4;
+    wire::put32le(t + n, 10);  // "inventory" and its terminator
+    n += 4;
+    std::memcpy(t + n, "inventory", 10);
+    n += 10;
+    t[n++] = 0;  // end of document
+    m.tail_len = static_cast<std::uint8_t>(n);
+  } else {
+    // {cursor: {id: 0, ns: "inventory.events", firstBatch: [{_id: N, v: "<value>"}]}, ok: 1.0}
+    m.dir = 1;
+    constexpr std::string_view kNs = "inventory.events";
+    const std::uint32_t fixed_item = 4 + (1 + 4 + 8) + (1 + 2 + 4) + 1 + 1;  // + value
+    const std::uint32_t fixed_batch = 4 + (1 + 2) + 1;                      // + item
+    const std::uint32_t fixed_cursor =
+        4 + (1 + 3 + 8) + (1 + 3 + 4 + static_cast<std::uint32_t>(kNs.size()) + 1) + (1 + 11) + 1;  // + batch
+    const std::uint32_t fixed_doc = 4 + (1 + 7) + (1 + 3 + 8) + 1;                                // + cursor
+    const std::uint32_t fixed = fixed_doc + fixed_cursor + fixed_batch + fixed_item;
+    const std::uint32_t target = draw(spec_.pattern->response_bytes);
+    const std::uint32_t value = target > fixed + 21 ? target - fixed - 21 : 1;
+    const std::uint32_t item = fixed_item + value;
+    const std::uint32_t batch = fixed_batch + item;
+    const std::uint32_t cursor = fixed_cursor + batch;
+    const std::uint32_t doc = fixed_doc + cursor;
+    header(doc, static_cast<std::uint32_t>(rng_.between(1, 1 << 30)), request_id);
+    w.u32le(doc);
+    element_name(0x03, "cursor");
+    w.u32le(cursor);
+    element_name(0x12, "id");
+    w.u64le(0);
+    string_element("ns", kNs);
+    element_name(0x04, "firstBatch");
+    w.u32le(batch);
+    element_name(0x03, "0");
+    w.u32le(item);
+    element_name(0x12, "_id");
+    w.u64le(rng_.below(1'000'000'000));
+    element_name(0x02, "v");
+    w.u32le(value + 1);
+    body(m, pools_.text, value);
+    std::uint8_t* t = m.tail.data();
+    std::size_t n = 0;
+    t[n++] = 0;  // the string's terminator
+    t[n++] = 0;  // end of the batch's document
+    t[n++] = 0;  // end of firstBatch
+    t[n++] = 0;  // end of cursor
+    t[n++] = 0x01;
+    std::memcpy(t + n, "ok", 3);
+    n += 3;
+    wire::put64le(t + n, 0x3ff0000000000000ULL);  // 1.0
+    n += 8;
+    t[n++] = 0;  // end of document
+    m.tail_len = static_cast<std::uint8_t>(n);
     ++round_;
   }
 }

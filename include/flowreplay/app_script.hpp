@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The application side of a synthesized flow: the sequence of messages each end sends, with
-// protocol text where the pattern has a protocol (HTTP/1.1, TLS 1.3, DNS, SSH, SMTP, FTP) so that DPI
-// recognizes it, and pooled random bytes elsewhere. The transport (flow_planner) cuts messages
-// into segments or datagrams and times them.
+// protocol text where the pattern has a protocol (HTTP/1.1, TLS 1.3, DNS, SSH, SMTP, FTP,
+// PostgreSQL, MySQL, MongoDB) so that DPI recognizes it, and pooled random bytes elsewhere. The
+// transport (flow_planner) cuts messages into segments or datagrams and times them.
 #pragma once
 
 #include <array>
@@ -24,7 +24,7 @@ struct PayloadPools {
 // One application message: head bytes, then `body_len` bytes from a pool, then tail bytes.
 struct Message {
   static constexpr std::size_t kMaxHead = 768;
-  static constexpr std::size_t kMaxTail = 8;
+  static constexpr std::size_t kMaxTail = 24;
 
   std::uint8_t dir = 0;  // 0 client -> server, 1 server -> client
   std::uint16_t head_len = 0;
@@ -51,6 +51,10 @@ class AppScript {
  private:
   void web(Message& m);
   void tls(Message& m);
+  void database(Message& m);
+  void postgres(Message& m);
+  void mongodb(Message& m);
+  void mysql(Message& m);
   void dns(Message& m);
   void ssh(Message& m);
   void smtp(Message& m);

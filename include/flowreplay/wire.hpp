@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Wire formats: protocol numbers, header sizes and big-endian field access. Headers are built
+// Wire formats: protocol numbers, header sizes and big-endian field access (little-endian where
+// a protocol says so). Headers are built
 // and read at fixed offsets through these helpers (no bitfields, no unaligned struct casts), and
 // every size the code relies on is a named constant checked against the RFC here.
 #pragma once
@@ -16,6 +17,13 @@ inline void put16(std::uint8_t* p, std::uint16_t v) {
 inline void put32(std::uint8_t* p, std::uint32_t v) {
   v = __builtin_bswap32(v);
   std::memcpy(p, &v, 4);
+}
+// Little-endian, for the protocols that use it (MongoDB's wire protocol and BSON).
+inline void put32le(std::uint8_t* p, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+inline void put64le(std::uint8_t* p, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
 }
 inline std::uint16_t get16(const std::uint8_t* p) {
   return static_cast<std::uint16_t>((p[0] << 8) | p[1]);

@@ -17,7 +17,7 @@ from tshark_util import CHECKSUM_PREFS, Checker, epoch_ns, read_report, run, tmp
 ap = argparse.ArgumentParser()
 ap.add_argument("binary")
 ap.add_argument("--config")
-ap.add_argument("--apps", default="web,dns,ssh,smtp,ftp")
+ap.add_argument("--apps", default="web,dns,ssh,smtp,ftp,database")
 ap.add_argument("--flows")
 args = ap.parse_args()
 binary = args.binary
@@ -138,6 +138,8 @@ for k, got, want in mismatch[:5]:
 
 dissector = {"web": "http", "tls": "tls", "dns": "dns", "ssh": "ssh", "smtp": "smtp", "ftp": "ftp"}
 for app in args.apps.split(","):
+    if app not in dissector:
+        continue
     proto = dissector[app]
     n = app_total[app]
     c.check(n > 0 and app_protocols[app][proto] == n,
@@ -163,6 +165,30 @@ def check_tls():
             "tls: every ServerHello selects TLS 1.3, TLS_AES_128_GCM_SHA256 and echoes the session id")
 
 
+def check_database():
+    """database: PostgreSQL on 5432, MySQL on 3306, MongoDB on 27017, each flow dissected as its
+    protocol. Wireshark gives 27017 to TLS (MongoDB over TLS), so that port is decoded as mongo."""
+    names = {"5432": "pgsql", "3306": "mysql", "27017": "mongo"}
+    want = collections.Counter(r_["DST_PORT"] for r_ in report if r_["APP"] == "database")
+    extra = ["-d", "tcp.port==27017,mongo"]
+    seen = collections.defaultdict(lambda: [set(), set()])  # stream -> ports, protocols
+    for x in tshark_fields(cap, ["tcp.stream", "tcp.srcport", "tcp.dstport", "frame.protocols"],
+                           "tcp.port in {5432, 3306, 27017} && tcp.len > 0", extra):
+        ports, protos = seen[x["tcp.stream"]]
+        ports.update((x["tcp.srcport"], x["tcp.dstport"]))
+        protos.update(x["frame.protocols"].split(":"))
+    for port, name in names.items():
+        streams = [v for v in seen.values() if port in v[0]]
+        good = sum(1 for v in streams if name in v[1])
+        c.check(want[port] > 0 and len(streams) == want[port] and good == want[port],
+                f"database on {port}: {good} of {want[port]} flows dissected as {name}")
+    bad = tshark_fields(cap, ["frame.number", "_ws.col.Info"],
+                        "(pgsql || mysql || mongo) && (_ws.malformed || _ws.expert.group == \"Undecoded\")", extra)
+    c.equal(len(bad), 0, "database flows decoded as their protocols: no malformed or undecoded packet")
+
+
 if "tls" in args.apps.split(","):
     check_tls()
+if "database" in args.apps.split(","):
+    check_database()
 c.done()
