@@ -3,7 +3,6 @@
 // TCP to a reader on loopback (every record acknowledged before the clock stops), and the NetFlow
 // v9 encoder alone. items/s = records/s. Figures: docs/performance.md.
 #include <benchmark/benchmark.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "../common/loopback_listener.hpp"
 #include "flowreplay/flow_exporter.hpp"
 #include "flowreplay/netflow_v9.hpp"
 #include "sample_record.hpp"
@@ -37,20 +37,9 @@ BENCHMARK(BM_IpfixFile)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealT
 class DiscardServer {
  public:
   DiscardServer() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    listen(fd_, 4);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
     thread_ = std::thread([this] {
       std::vector<char> buf(1 << 20);
-      for (;;) {
-        const int c = accept(fd_, nullptr, nullptr);
-        if (c < 0) return;
+      for (int c; (c = listener_.accept_one()) >= 0;) {
         while (recv(c, buf.data(), buf.size(), 0) > 0) {
         }
         close(c);
@@ -58,21 +47,19 @@ class DiscardServer {
     });
   }
   ~DiscardServer() {
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
+    listener_.stop();
     thread_.join();
   }
-  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] CollectorAddress address() const { return listener_.address(); }
 
  private:
-  int fd_ = -1;
-  int port_ = 0;
+  test_support::LoopbackListener listener_;
   std::thread thread_;
 };
 
 void BM_IpfixTcp(benchmark::State& state) {
   DiscardServer server;
-  const CollectorAddress to{CollectorAddress::Transport::kTcp, "127.0.0.1", std::to_string(server.port())};
+  const CollectorAddress to = server.address();
   const auto n = static_cast<std::uint64_t>(state.range(0));
   for (auto _ : state) {
     ExportOptions o;

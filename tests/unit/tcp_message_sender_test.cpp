@@ -4,7 +4,6 @@
 #include "flowreplay/tcp_message_sender.hpp"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,54 +13,33 @@
 #include <thread>
 #include <vector>
 
+#include "../common/loopback_listener.hpp"
 #include "flowreplay/errors.hpp"
 
 namespace flowreplay {
 namespace {
 
-class Listener {
- public:
-  Listener() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    EXPECT_EQ(listen(fd_, 1), 0);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-  }
-  ~Listener() { ::close(fd_); }
-  [[nodiscard]] CollectorAddress address() const {
-    return {CollectorAddress::Transport::kTcp, "127.0.0.1", std::to_string(port_)};
-  }
-  int accept_one() { return ::accept(fd_, nullptr, nullptr); }
+using test_support::LoopbackListener;
 
-  // Reads exactly n bytes, or to the end of the stream; returns what it read.
-  static std::size_t read_bytes(int conn, std::size_t n) {
-    std::vector<char> buf(65536);
-    std::size_t total = 0;
-    while (total < n) {
-      const ssize_t got = recv(conn, buf.data(), std::min(buf.size(), n - total), 0);
-      if (got <= 0) break;
-      total += static_cast<std::size_t>(got);
-    }
-    return total;
+// Reads exactly n bytes, or to the end of the stream; returns what it read.
+std::size_t read_bytes(int conn, std::size_t n) {
+  std::vector<char> buf(65536);
+  std::size_t total = 0;
+  while (total < n) {
+    const ssize_t got = recv(conn, buf.data(), std::min(buf.size(), n - total), 0);
+    if (got <= 0) break;
+    total += static_cast<std::size_t>(got);
   }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
+  return total;
+}
 
 const std::vector<std::uint8_t> kMessage(1000, 0xab);  // one 1000-byte message of 10 records
 
 TEST(TcpMessageSender, EveryMessageReadIsAcknowledgedAfterFinish) {
-  Listener l;
+  LoopbackListener l;
   auto reader = std::async(std::launch::async, [&] {
     const int conn = l.accept_one();
-    const std::size_t n = Listener::read_bytes(conn, SIZE_MAX);
+    const std::size_t n = read_bytes(conn, SIZE_MAX);
     ::close(conn);
     return n;
   });
@@ -75,11 +53,11 @@ TEST(TcpMessageSender, EveryMessageReadIsAcknowledgedAfterFinish) {
 }
 
 TEST(TcpMessageSender, APeerThatClosedAfterReadingKeepsExactlyTheAcknowledgedMessages) {
-  Listener l;
+  LoopbackListener l;
   std::promise<void> closed;
   auto reader = std::async(std::launch::async, [&] {
     const int conn = l.accept_one();
-    const std::size_t n = Listener::read_bytes(conn, 3000);  // three whole messages, then goodbye
+    const std::size_t n = read_bytes(conn, 3000);  // three whole messages, then goodbye
     ::close(conn);
     closed.set_value();
     return n;
@@ -96,7 +74,7 @@ TEST(TcpMessageSender, APeerThatClosedAfterReadingKeepsExactlyTheAcknowledgedMes
 }
 
 TEST(TcpMessageSender, APeerClosingWithUnreadDataIsAReset) {
-  Listener l;
+  LoopbackListener l;
   std::promise<void> closed;
   std::promise<void> sent;
   auto peer = std::async(std::launch::async, [&] {
@@ -123,7 +101,7 @@ TEST(TcpMessageSender, APeerClosingWithUnreadDataIsAReset) {
 TEST(TcpMessageSender, NothingListeningIsARefusedConnection) {
   CollectorAddress to;
   {
-    Listener l;  // a port that was free a moment ago, closed again
+    LoopbackListener l;  // a port that was free a moment ago, closed again
     to = l.address();
   }
   try {
