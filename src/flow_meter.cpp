@@ -2,6 +2,7 @@
 #include "flowreplay/flow_meter.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "flowreplay/wire.hpp"
@@ -71,8 +72,13 @@ void FlowMeter::add(const RawPacket& p) {
   const FlowKey key = FlowKey::of(p.src, sp, p.dst, dp, p.protocol);
   auto it = flows_.find(key);
   Flow* f = it == flows_.end() ? nullptr : it->second.get();
+  // The flow goes on in a new record after an active timeout, facing the way the flow does.
+  std::optional<FlowRecord> carried;
+  std::uint16_t carried_fwd_port = 0;
   if (f != nullptr && p.ts - f->record.start > options_.active_timeout) {
-    end(f, 2);  // the flow goes on in a new record
+    carried = f->record;
+    carried_fwd_port = f->fwd_port;
+    end(f, 2);
     f = nullptr;
   }
   if (f == nullptr) {
@@ -80,14 +86,22 @@ void FlowMeter::add(const RawPacket& p) {
     f = owned.get();
     f->key = key;
     FlowRecord& r = f->record;
-    r.src = p.src;
-    r.dst = p.dst;
-    r.src_port = sp;
-    r.dst_port = icmp ? p.icmp_type_code : p.dst_port;
+    if (carried) {
+      r.src = carried->src;
+      r.dst = carried->dst;
+      r.src_port = carried->src_port;
+      r.dst_port = carried->dst_port;
+      f->fwd_port = carried_fwd_port;
+    } else {
+      r.src = p.src;
+      r.dst = p.dst;
+      r.src_port = sp;
+      r.dst_port = icmp ? p.icmp_type_code : p.dst_port;
+      f->fwd_port = sp;
+    }
     r.l4_proto = p.protocol;
     r.vlan = p.vlan;
     r.start = p.ts;
-    f->fwd_port = sp;
     flows_.emplace(key, std::move(owned));
   } else {  // unlink: it moves to the tail below
     if (f->prev != nullptr) f->prev->next = f->next; else lru_head_ = f->next;

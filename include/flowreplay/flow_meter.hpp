@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // A flow exporter's meter: packets in, biflow records out, cut the way NetFlow/IPFIX probes cut
 // them. A record ends when its flow has been idle for the inactive timeout (flowEndReason 1),
-// when it has lasted the active timeout (2; the flow continues in a new record), shortly after
-// TCP says the connection is over, FINs from both sides or a RST (3), or at the end of the input
-// (4). Forward is the direction of the flow's first packet; ICMP echo flows are keyed by their
+// when it has lasted the active timeout (2; the flow continues in a new record that faces the
+// same way), shortly after TCP says the connection is over, FINs from both sides or a RST (3),
+// or at the end of the input (4). Forward is the direction of the flow's first packet; ICMP echo flows are keyed by their
 // identifier, and their DST_PORT is type * 256 + code of the first packet, as collectors show it.
 // Memory follows the flows open at one time.
 #pragma once

@@ -14,5 +14,6 @@ using Runner = std::function<int()>;
 Runner add_gen(CLI::App& app);
 Runner add_features(CLI::App& app);
 Runner add_export(CLI::App& app);
+Runner add_profile(CLI::App& app);
 
 }  // namespace flowreplay::cli

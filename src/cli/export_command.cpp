@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: MIT
 // flowreplay export: flows metered from a capture, as IPFIX / NetFlow v9 records.
-#include <chrono>
-#include <cstdio>
 #include <memory>
 #include <string>
 
+#include "capture_meter.hpp"
 #include "commands.hpp"
 #include "export_options.hpp"
 #include "flowreplay/errors.hpp"
-#include "flowreplay/flow_meter.hpp"
-#include "flowreplay/pcap_reader.hpp"
-#include "flowreplay/raw_packet.hpp"
 #include "flowreplay/report_writer.hpp"
 
 namespace flowreplay::cli {
@@ -20,8 +16,7 @@ namespace {
 struct ExportCommandOptions {
   std::string input;
   std::string report;
-  std::string active = "300s";
-  std::string inactive = "30s";
+  MeterCliOptions meter;
   bool quiet = false;
   ExportCliOptions exports;
 };
@@ -30,18 +25,8 @@ int run_export(const ExportCommandOptions& o) {
   if (!o.exports.any() && o.report.empty()) {
     throw UsageError("export: nowhere to send records; give --ipfix, --netflow9, --ipfix-file or --report");
   }
-  MeterOptions mo;
-  auto active = parse_duration(o.active);
-  auto inactive = parse_duration(o.inactive);
-  if (!active || *active == 0) throw UsageError("export: --active-timeout expects a duration like 300s, got '" + o.active + "'");
-  if (!inactive || *inactive == 0) throw UsageError("export: --inactive-timeout expects a duration like 30s, got '" + o.inactive + "'");
-  mo.active_timeout = *active;
-  mo.inactive_timeout = *inactive;
-
-  PcapReader reader(o.input);
-  if (!link_type_supported(reader.link_type())) {
-    throw IoError(o.input, "link type " + std::to_string(reader.link_type()) + " is not supported", 0);
-  }
+  const MeterOptions mo = meter_options(o.meter, "export");
+  const auto reader = open_capture(o.input);
   const auto exporters = make_exporters(o.exports, "export");
   std::unique_ptr<ReportWriter> report;
   if (!o.report.empty()) report = std::make_unique<ReportWriter>(o.report);
@@ -49,17 +34,9 @@ int run_export(const ExportCommandOptions& o) {
   records.add(report.get());
   for (const auto& e : exporters) records.add(e.get());
 
-  const auto wall_start = std::chrono::steady_clock::now();
-  FlowMeter meter(mo, [&](const FlowRecord& r) { records.write(r); });
-  DecodeStats stats;
-  std::uint64_t frames = 0;
-  CapturedFrame frame;
+  MeteredCapture m;
   try {
-    while (reader.next(frame)) {
-      ++frames;
-      if (auto pkt = decode_packet(reader.link_type(), frame.data, frame.caplen, frame.ts, stats)) meter.add(*pkt);
-    }
-    meter.finish();
+    m = meter_capture(*reader, mo, nullptr, [&](const FlowRecord& r) { records.write(r); });
     records.finish();
   } catch (const IoError&) {
     report_exporters(exporters, "export", false);  // what reached each collector before the failure
@@ -69,19 +46,9 @@ int run_export(const ExportCommandOptions& o) {
     }
     throw;
   }
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  if (reader.truncated()) {
-    std::fprintf(stderr, "flowreplay export: warning: %s: %s; the %llu packets before it were used\n", o.input.c_str(),
-                 reader.truncation_message().c_str(), static_cast<unsigned long long>(frames));
-  }
-  if (!o.quiet) {
-    std::fprintf(stderr, "flowreplay export: %llu packets read, %llu decoded, %llu skipped; %llu flow records in %.2f s\n",
-                 static_cast<unsigned long long>(frames), static_cast<unsigned long long>(stats.decoded),
-                 static_cast<unsigned long long>(stats.skipped_total()), static_cast<unsigned long long>(meter.records()),
-                 wall);
-  }
+  const bool whole = report_metered(m, o.input, "export", o.quiet);
   const bool ok = report_exporters(exporters, "export", o.quiet);
-  return ok && !reader.truncated() ? 0 : 1;
+  return ok && whole ? 0 : 1;
 }
 
 }  // namespace
@@ -94,8 +61,7 @@ Runner add_export(CLI::App& app) {
       "Example: flowreplay export trace.pcap --ipfix tcp://127.0.0.1:4739");
   cmd->add_option("capture", opts->input, "pcap or pcapng file, or - for stdin")->required();
   cmd->add_option("-r,--report", opts->report, "Also write the records as a CSV report (docs/output.md columns)");
-  cmd->add_option("--active-timeout", opts->active, "A long flow is cut into records of at most this long (default 300s)");
-  cmd->add_option("--inactive-timeout", opts->inactive, "A flow idle this long ends its record (default 30s)");
+  add_meter_options(cmd, opts->meter, "A long flow is cut into records of at most this long (default 300s)");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
   add_export_options(cmd, opts->exports, true);
   return [opts]() { return run_export(*opts); };

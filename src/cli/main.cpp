@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   const flowreplay::cli::Runner gen = flowreplay::cli::add_gen(app);
   const flowreplay::cli::Runner features = flowreplay::cli::add_features(app);
   const flowreplay::cli::Runner export_records = flowreplay::cli::add_export(app);
+  const flowreplay::cli::Runner profile = flowreplay::cli::add_profile(app);
 
   try {
     app.parse(argc, argv);
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("gen")) return gen();
     if (app.got_subcommand("features")) return features();
     if (app.got_subcommand("export")) return export_records();
+    if (app.got_subcommand("profile")) return profile();
   } catch (const flowreplay::ConfigError& e) {
     std::fprintf(stderr, "flowreplay: config error: %s\n", e.what());
     return 2;
