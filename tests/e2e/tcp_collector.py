@@ -7,13 +7,16 @@ Prints its port on stdout once it listens on HOST.
 
 --connections N   accept N connections one after the other, each read to its end (default 1)
 --die-after B     SIGKILL itself as soon as it has read B bytes (it has read everything sent so far)
---stall-after B   stop reading after B bytes, wait 0.5 s with data unread, then SIGKILL itself
+--stall-after B   stop reading after B bytes, and SIGKILL itself once data waits unread
 --close-after B   close the first connection after B bytes, then accept the next
 """
 import argparse
+import fcntl
 import os
 import signal
 import socket
+import sys
+import termios
 import time
 
 p = argparse.ArgumentParser()
@@ -48,7 +51,14 @@ with open(a.out, "wb") as f:
             if a.die_after and total >= a.die_after:
                 os.kill(os.getpid(), signal.SIGKILL)
             if a.stall_after and total >= a.stall_after:
-                time.sleep(0.5)
+                # Stop reading; die once bytes are waiting unread (up to 10 s), so the kernel
+                # answers with a reset rather than a FIN.
+                for _ in range(100):
+                    time.sleep(0.1)
+                    waiting = fcntl.ioctl(conn, termios.FIONREAD, b"\0\0\0\0")
+                    if int.from_bytes(waiting, sys.byteorder) > 0:
+                        break
+                time.sleep(0.2)
                 os.kill(os.getpid(), signal.SIGKILL)
             if a.close_after and k == 0 and total >= a.close_after:
                 break
