@@ -56,6 +56,10 @@ class HeadWriter {
     wire::put32(b, v);
     return raw(b, 4);
   }
+  HeadWriter& u24le(std::uint32_t v) {
+    u8(static_cast<std::uint8_t>(v)).u8(static_cast<std::uint8_t>(v >> 8));
+    return u8(static_cast<std::uint8_t>(v >> 16));
+  }
   HeadWriter& u32le(std::uint32_t v) {
     std::uint8_t b[4];
     wire::put32le(b, v);
@@ -281,7 +285,9 @@ void AppScript::tls(Message& m) {
   };
   auto change_cipher_spec = [&] { w.u8(kChangeCipherSpec).u16(kTls12).u16(1).u8(1); };
   // An application_data record header; the caller's body (or head bytes) is its ciphertext.
-  auto encrypted = [&](std::uint32_t ciphertext) { w.u8(kApplicationData).u16(kTls12).u16(static_cast<std::uint16_t>(ciphertext)); };
+  auto encrypted = [&](std::uint32_t ciphertext) {
+    w.u8(kApplicationData).u16(kTls12).u16(static_cast<std::uint16_t>(ciphertext));
+  };
   auto data_record = [&](std::uint32_t plaintext) {
     encrypted(plaintext + kAeadOverhead);
     body(m, pools_.binary, plaintext + kAeadOverhead);
@@ -441,7 +447,8 @@ void AppScript::postgres(Message& m) {
     std::size_t at = open_msg('T');
     w.u16(1);
     cstr("v");
-    w.u32(16384).u16(2).u32(25).u16(0xffff).u32(0xffffffff).u16(0);  // table oid, column, text, varlena, no typmod, text format
+    // Table oid, column number, type text (oid 25), variable length, no typmod, text format.
+    w.u32(16384).u16(2).u32(25).u16(0xffff).u32(0xffffffff).u16(0);
     close_msg(at);
     constexpr std::uint32_t kTail = 14 + 6;  // CommandComplete "SELECT 1", ReadyForQuery
     const std::uint32_t target = draw(spec_.pattern->response_bytes);
@@ -487,7 +494,7 @@ void AppScript::mysql(Message& m) {
       w.u8(0xfc);
       u16le(static_cast<std::uint16_t>(v));
     } else {
-      w.u8(0xfd).u8(static_cast<std::uint8_t>(v)).u8(static_cast<std::uint8_t>(v >> 8)).u8(static_cast<std::uint8_t>(v >> 16));
+      w.u8(0xfd).u24le(v);
     }
   };
   auto lenenc_size = [](std::uint32_t v) { return v < 251 ? 1u : v < 65536 ? 3u : 4u; };
@@ -546,7 +553,7 @@ void AppScript::mysql(Message& m) {
     const std::uint32_t target = draw(spec_.pattern->request_bytes);
     const std::uint32_t key = std::min(target > fixed ? target - fixed : 1, kMaxBody);
     const std::uint32_t len = 1 + static_cast<std::uint32_t>(kSelect.size()) + key + 1;
-    w.u8(static_cast<std::uint8_t>(len)).u8(static_cast<std::uint8_t>(len >> 8)).u8(static_cast<std::uint8_t>(len >> 16));
+    w.u24le(len);
     w.u8(0).u8(0x03).str(kSelect);
     body(m, pools_.text, key);
     m.tail[0] = '\'';
@@ -575,7 +582,7 @@ void AppScript::mysql(Message& m) {
     const std::uint32_t room = target > fixed + 2 ? target - fixed : 2;  // length prefix and value
     const std::uint32_t value = std::min(room - lenenc_size(room), kMaxBody);
     const std::uint32_t len = lenenc_size(value) + value;
-    w.u8(static_cast<std::uint8_t>(len)).u8(static_cast<std::uint8_t>(len >> 8)).u8(static_cast<std::uint8_t>(len >> 16));
+    w.u24le(len);
     w.u8(4);
     lenenc(value);
     body(m, pools_.text, value);
