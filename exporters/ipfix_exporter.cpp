@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// IPFIX (RFC 7011) through libfixbuf: over UDP, TCP or to a file. One internal template per
-// address family mirrors the C structs below; the external templates carry what the options ask
-// for (millisecond times always, since nfdump maps only those; nanosecond times and RFC 5103
-// reverse counters on request). See shared/specs/ipfix.md section 2 for libfixbuf's behaviour.
+// IPFIX (RFC 7011) through libfixbuf: over UDP, TCP or to a file. The templates are those of
+// info_elements.cpp, one per address family: the internal one holds every field (the record
+// bytes below are laid out in its order), the external one what the options ask for
+// (millisecond times always, since nfdump maps only those; nanosecond times and RFC 5103 reverse
+// counters on request).
 // Over TCP, libfixbuf encodes into memory and TcpMessageSender sends, so that only what the
 // collector acknowledged counts as sent.
 #include <fixbuf/public.h>
@@ -12,6 +13,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <span>
+#include <stdexcept>
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -19,70 +23,30 @@
 #include <utility>
 #include <vector>
 
-#include "flowreplay/errors.hpp"
-#include "flowreplay/flow_exporter.hpp"
-#include "flowreplay/pacer.hpp"
-#include "flowreplay/tcp_message_sender.hpp"
+#include "flowreplay/core/errors.hpp"
+#include "flowreplay/exporters/flow_exporter.hpp"
+#include "flowreplay/exporters/info_elements.hpp"
+#include "flowreplay/net/tcp_message_sender.hpp"
 
 namespace flowreplay {
 
 namespace {
 
-// fbInfoElementSpec_t takes char*, not const char*.
-char* ie(const char* name) { return const_cast<char*>(name); }
-
-constexpr std::uint32_t kInternalOnly = 1;  // padding
-constexpr std::uint32_t kNanos = 2;
-constexpr std::uint32_t kBiflow = 4;
-
-struct Rec4 {
-  std::uint64_t start_ms, end_ms, start_ns, end_ns, octets, packets, rev_octets, rev_packets;
-  std::uint32_t src, dst;
-  std::uint16_t src_port, dst_port, vlan, icmp_type_code;
-  std::uint8_t proto, flags, end_reason;
-  std::uint8_t pad[5];
-};
-static_assert(sizeof(Rec4) == 88, "Rec4 must match its template");
-
-struct Rec6 {
-  std::uint64_t start_ms, end_ms, start_ns, end_ns, octets, packets, rev_octets, rev_packets;
-  std::uint8_t src[16], dst[16];
-  std::uint16_t src_port, dst_port, vlan, icmp_type_code;
-  std::uint8_t proto, flags, end_reason;
-  std::uint8_t pad[5];
-};
-static_assert(sizeof(Rec6) == 112, "Rec6 must match its template");
-
-fbInfoElementSpec_t kSpec4[] = {
-    {ie("flowStartMilliseconds"), 8, 0}, {ie("flowEndMilliseconds"), 8, 0},
-    {ie("flowStartNanoseconds"), 8, kNanos}, {ie("flowEndNanoseconds"), 8, kNanos},
-    {ie("octetDeltaCount"), 8, 0}, {ie("packetDeltaCount"), 8, 0},
-    {ie("reverseOctetDeltaCount"), 8, kBiflow}, {ie("reversePacketDeltaCount"), 8, kBiflow},
-    {ie("sourceIPv4Address"), 4, 0}, {ie("destinationIPv4Address"), 4, 0},
-    {ie("sourceTransportPort"), 2, 0}, {ie("destinationTransportPort"), 2, 0}, {ie("vlanId"), 2, 0},
-    {ie("icmpTypeCodeIPv4"), 2, 0},
-    {ie("protocolIdentifier"), 1, 0}, {ie("tcpControlBits"), 1, 0}, {ie("flowEndReason"), 1, 0},
-    {ie("paddingOctets"), 5, kInternalOnly}, FB_IESPEC_NULL};
-fbInfoElementSpec_t kSpec6[] = {
-    {ie("flowStartMilliseconds"), 8, 0}, {ie("flowEndMilliseconds"), 8, 0},
-    {ie("flowStartNanoseconds"), 8, kNanos}, {ie("flowEndNanoseconds"), 8, kNanos},
-    {ie("octetDeltaCount"), 8, 0}, {ie("packetDeltaCount"), 8, 0},
-    {ie("reverseOctetDeltaCount"), 8, kBiflow}, {ie("reversePacketDeltaCount"), 8, kBiflow},
-    {ie("sourceIPv6Address"), 16, 0}, {ie("destinationIPv6Address"), 16, 0},
-    {ie("sourceTransportPort"), 2, 0}, {ie("destinationTransportPort"), 2, 0}, {ie("vlanId"), 2, 0},
-    {ie("icmpTypeCodeIPv6"), 2, 0},
-    {ie("protocolIdentifier"), 1, 0}, {ie("tcpControlBits"), 1, 0}, {ie("flowEndReason"), 1, 0},
-    {ie("paddingOctets"), 5, kInternalOnly}, FB_IESPEC_NULL};
-
-constexpr std::uint16_t kTid4 = 256;
-constexpr std::uint16_t kTid6 = 257;
-
-// dateTimeNanoseconds as libfixbuf holds it: NTP format, seconds since 1900 in the high word.
-std::uint64_t ntp(Timestamp ns) {
-  const std::uint64_t secs = static_cast<std::uint64_t>(ns / kNanosPerSecond) + 2'208'988'800ULL;
-  const std::uint64_t frac = (static_cast<std::uint64_t>(ns % kNanosPerSecond) << 32) / 1'000'000'000ULL;
-  return (secs << 32) | frac;
+// libfixbuf's spec array for a template: every field, NUL-terminated, with the feature bits of
+// info_elements.hpp as libfixbuf's spec flags (a template built with a flag mask keeps the fields
+// whose flags are all in the mask).
+std::vector<fbInfoElementSpec_t> spec_of(std::span<const TemplateField> fields) {
+  std::vector<fbInfoElementSpec_t> spec;
+  for (const TemplateField& f : fields) {
+    const InfoElement& e = info_element(f.ie);
+    // fbInfoElementSpec_t takes char*; libfixbuf only reads the name.
+    spec.push_back({const_cast<char*>(e.ipfix_name.data()), e.length, f.when});
+  }
+  spec.push_back(FB_IESPEC_NULL);
+  return spec;
 }
+
+constexpr std::size_t kMaxRecord = 112;  // bytes of the IPv6 internal record, the larger one
 
 std::string take_error(GError*& err) {
   std::string s = err != nullptr ? err->message : "unknown libfixbuf error";
@@ -93,7 +57,7 @@ std::string take_error(GError*& err) {
 // One IPFIX record as appended, kept until the collector acknowledged the message holding it,
 // so that a new TCP connection can send it again.
 struct StoredRecord {
-  alignas(8) std::uint8_t bytes[sizeof(Rec6)];
+  alignas(8) std::uint8_t bytes[kMaxRecord];
   std::uint16_t tid;
   std::uint16_t size;
 };
@@ -108,22 +72,24 @@ class IpfixExporter : public FlowExporter {
   IpfixExporter(std::string name, const ExportOptions& o, Transport transport, std::function<fbExporter_t*()> make_exporter,
                 std::optional<CollectorAddress> tcp_to)
       : name_(std::move(name)), options_(o), transport_(transport), make_exporter_(std::move(make_exporter)),
-        tcp_to_(std::move(tcp_to)), pacer_(clock_, o.realtime ? o.multiplier : 1.0) {
+        tcp_to_(std::move(tcp_to)) {
+    for (const bool v6 : {false, true}) {
+      spec_[v6] = spec_of(ipfix_template(v6));
+      if (record_length(ipfix_template(v6), UINT32_MAX) > kMaxRecord) throw std::logic_error("IPFIX record too long");
+    }
     // Stay under libfixbuf's message limits (UDP 1420 bytes) and keep TCP messages near 8 KiB.
     per_message_ = transport == Transport::kUdp ? 12 : 64;
     if (transport_ == Transport::kTcp) {
       message_.resize(kMaxMessage);
       connect_with_retries();
     }
-    open();
-    if (transport_ == Transport::kTcp && !send_templates()) recover();
+    // The session and its templates start with the first record, so that their message has the
+    // first record's export time.
   }
 
   void write(const FlowRecord& r) override {
-    if (options_.realtime) {  // leave when the flow ended, in trace time
-      emit();
-      pacer_.wait(r.end);
-    }
+    newest_end_ = std::max(newest_end_, r.end);
+    start_session();
     if (options_.biflow || r.packets_rev == 0) {
       append(r, false, true);
     } else {
@@ -132,7 +98,14 @@ class IpfixExporter : public FlowExporter {
     }
   }
 
+  void flush() override { emit(); }
+
+  [[nodiscard]] std::uint32_t records_for(const FlowRecord& r) const override {
+    return options_.biflow || r.packets_rev == 0 ? 1 : 2;
+  }
+
   void finish() override {
+    start_session();  // an export without records still carries its templates
     emit();
     if (tcp_) {
       while (!tcp_->finish()) recover();  // the collector went away before acknowledging everything
@@ -148,18 +121,32 @@ class IpfixExporter : public FlowExporter {
   static constexpr std::size_t kMaxMessage = 65535;  // IPFIX's 16-bit message length
   static constexpr int kRetries = 5;
 
+  void start_session() {
+    if (session_ != nullptr) return;
+    open();
+    if (transport_ == Transport::kTcp && !send_templates()) recover();
+  }
+
+  // The export time of the message that starts next (RFC 7011 section 3.1), epoch seconds.
+  void stamp_next_message() {
+    Timestamp t = options_.clock != nullptr ? options_.clock->now() : newest_end_;
+    const auto secs = static_cast<std::uint32_t>((t + kNanosPerSecond - 1) / kNanosPerSecond);
+    fBufSetExportTime(fbuf_.get(), secs == 0 ? 1 : secs);  // 0 would ask libfixbuf for the wall clock
+  }
+
   // A new libfixbuf session (sequence numbers from 0) whose first message carries the templates.
   void open() {
     GError* err = nullptr;
     fbuf_.reset();
     fbSession_t* session = fbSessionAlloc(model_.get());
     fbSessionSetDomain(session, options_.domain_id);
-    const std::uint32_t mask = (options_.nanoseconds ? kNanos : 0) | (options_.biflow ? kBiflow : 0);
-    for (auto [tid, spec] : {std::pair{kTid4, kSpec4}, std::pair{kTid6, kSpec6}}) {
+    const std::uint32_t mask = (options_.nanoseconds ? kFieldNanoseconds : 0) | (options_.biflow ? kFieldBiflow : 0);
+    for (const bool v6 : {false, true}) {
+      const std::uint16_t tid = v6 ? kTemplateIdIpv6 : kTemplateIdIpv4;
       fbTemplate_t* internal = fbTemplateAlloc(model_.get());
       fbTemplate_t* external = fbTemplateAlloc(model_.get());
-      if (!fbTemplateAppendSpecArray(internal, spec, UINT32_MAX, &err) ||
-          !fbTemplateAppendSpecArray(external, spec, mask, &err) ||
+      if (!fbTemplateAppendSpecArray(internal, spec_[v6].data(), UINT32_MAX, &err) ||
+          !fbTemplateAppendSpecArray(external, spec_[v6].data(), mask, &err) ||
           fbSessionAddTemplate(session, TRUE, tid, internal, &err) == 0 ||
           fbSessionAddTemplate(session, FALSE, tid, external, &err) == 0) {
         throw IoError(name_, "libfixbuf templates: " + take_error(err), 0);
@@ -171,6 +158,7 @@ class IpfixExporter : public FlowExporter {
     } else {
       fbuf_.reset(fBufAllocForExport(session, make_exporter_()));
     }
+    stamp_next_message();
     if (!fbSessionExportTemplates(session, &err)) throw IoError(name_, "IPFIX templates: " + take_error(err), 0);
     session_ = session;
     current_tid_ = 0;
@@ -187,53 +175,17 @@ class IpfixExporter : public FlowExporter {
   }
 
   void append(const FlowRecord& r, bool reverse, bool with_reverse_counters) {
-    if (options_.rate > 0) {
-      pacer_.wait(static_cast<Timestamp>(static_cast<double>(appended_) * 1e9 / options_.rate));
-    }
-    const IpAddress& src = reverse ? r.dst : r.src;
-    const IpAddress& dst = reverse ? r.src : r.dst;
-    auto fill = [&](auto& rec) {
-      std::memset(&rec, 0, sizeof rec);
-      rec.start_ms = static_cast<std::uint64_t>(r.start / kNanosPerMilli);
-      rec.end_ms = static_cast<std::uint64_t>(r.end / kNanosPerMilli);
-      rec.start_ns = ntp(r.start);
-      rec.end_ns = ntp(r.end);
-      rec.octets = reverse ? r.bytes_rev : r.bytes;
-      rec.packets = reverse ? r.packets_rev : r.packets;
-      if (with_reverse_counters) {
-        rec.rev_octets = r.bytes_rev;
-        rec.rev_packets = r.packets_rev;
-      }
-      if (r.l4_proto == 1 || r.l4_proto == 58) {  // ICMP: no ports; type and code in icmpTypeCode
-        rec.icmp_type_code = icmp_type_code(r, reverse);
-      } else {
-        rec.src_port = reverse ? r.dst_port : r.src_port;
-        rec.dst_port = reverse ? r.src_port : r.dst_port;
-      }
-      rec.vlan = r.vlan;
-      rec.proto = r.l4_proto;
-      rec.flags = reverse ? r.tcp_flags_rev : r.tcp_flags;
-      rec.end_reason = r.end_reason;
-    };
+    const bool v6 = r.src.is_v6();
     StoredRecord stored;
-    if (r.src.is_v6()) {
-      Rec6 rec;
-      fill(rec);
-      std::memcpy(rec.src, src.data(), 16);
-      std::memcpy(rec.dst, dst.data(), 16);
-      std::memcpy(stored.bytes, &rec, sizeof rec);
-      stored.tid = kTid6;
-      stored.size = sizeof rec;
-    } else {
-      Rec4 rec;
-      fill(rec);
-      rec.src = src.v4_host_order();
-      rec.dst = dst.v4_host_order();
-      std::memcpy(stored.bytes, &rec, sizeof rec);
-      stored.tid = kTid4;
-      stored.size = sizeof rec;
+    stored.tid = v6 ? kTemplateIdIpv6 : kTemplateIdIpv4;
+    const RecordSide side{r, reverse, with_reverse_counters, 0};
+    std::size_t at = 0;
+    for (const TemplateField& f : ipfix_template(v6)) {  // the internal template: every field
+      encode_element(f.ie, side, ByteOrder::kHost, stored.bytes + at);
+      at += info_element(f.ie).length;
     }
-    ++appended_;
+    stored.size = static_cast<std::uint16_t>(at);
+    if (pending_ == 0) stamp_next_message();
     if (tcp_) unacked_.push_back(stored);
     GError* err = nullptr;
     if (!encode(stored, err)) fail(err);
@@ -242,6 +194,7 @@ class IpfixExporter : public FlowExporter {
     // UDP has no session: resend the templates now and then for a collector that (re)started.
     if (transport_ == Transport::kUdp && stats_.messages > 0 && stats_.messages % options_.template_every == 0 &&
         pending_ == 0) {
+      stamp_next_message();
       if (!fbSessionExportTemplates(session_, &err)) fail(err);
     }
   }
@@ -381,8 +334,7 @@ class IpfixExporter : public FlowExporter {
   Transport transport_;
   std::function<fbExporter_t*()> make_exporter_;
   std::optional<CollectorAddress> tcp_to_;
-  MonotonicClock clock_;
-  Pacer pacer_;
+  std::vector<fbInfoElementSpec_t> spec_[2];  // IPv4, IPv6
   struct ModelFree {
     void operator()(fbInfoModel_t* m) const { fbInfoModelFree(m); }
   };
@@ -395,7 +347,7 @@ class IpfixExporter : public FlowExporter {
   std::uint16_t current_tid_ = 0;
   std::uint32_t per_message_ = 64;
   std::uint32_t pending_ = 0;  // records in the open message
-  std::uint64_t appended_ = 0;
+  Timestamp newest_end_ = 0;  // of the records written so far: trace time
   ExportStats stats_;
 
   // TCP only.

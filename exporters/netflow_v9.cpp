@@ -1,37 +1,32 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/netflow_v9.hpp"
+#include "flowreplay/exporters/netflow_v9.hpp"
 
 #include <algorithm>
 
-#include "flowreplay/wire.hpp"
+#include "flowreplay/core/wire.hpp"
+#include "flowreplay/exporters/info_elements.hpp"
 
 namespace flowreplay {
 
 namespace {
 
-// RFC 3954 section 8 field types, in record order, with their lengths.
-struct Field {
-  std::uint16_t type;
-  std::uint16_t length;
-};
-constexpr Field kFieldsV4[] = {{8, 4}, {12, 4}, {7, 2}, {11, 2}, {4, 1}, {6, 1}, {2, 8}, {1, 8}, {22, 4}, {21, 4}, {58, 2}, {60, 1}, {32, 2}};
-constexpr Field kFieldsV6[] = {{27, 16}, {28, 16}, {7, 2}, {11, 2}, {4, 1}, {6, 1}, {2, 8}, {1, 8}, {22, 4}, {21, 4}, {58, 2}, {60, 1}, {32, 2}};
-constexpr std::size_t kHeader = 20;
-constexpr std::size_t kRecordV4 = 43;
-constexpr std::size_t kRecordV6 = 67;
+// RFC 3954 section 5: the packet header, a FlowSet header, a template record's header.
+constexpr std::size_t kPacketHeader = 20;
+constexpr std::size_t kSetHeader = 4;
+constexpr std::size_t kSetAlignment = 4;  // FlowSets are padded to a multiple of 4 bytes
+constexpr std::uint16_t kTemplateSetId = 0;
+constexpr std::uint16_t kVersion = 9;
+// Header field offsets.
+constexpr std::size_t kOffCount = 2;
+constexpr std::size_t kOffUptime = 4;
+constexpr std::size_t kOffUnixSecs = 8;
+constexpr std::size_t kOffSequence = 12;
+constexpr std::size_t kOffSourceId = 16;
 constexpr std::int64_t kDayMs = 86'400'000;
 
 void put16(std::vector<std::uint8_t>& b, std::uint16_t v) {
   b.push_back(static_cast<std::uint8_t>(v >> 8));
   b.push_back(static_cast<std::uint8_t>(v));
-}
-void put32(std::vector<std::uint8_t>& b, std::uint32_t v) {
-  put16(b, static_cast<std::uint16_t>(v >> 16));
-  put16(b, static_cast<std::uint16_t>(v));
-}
-void put64(std::vector<std::uint8_t>& b, std::uint64_t v) {
-  put32(b, static_cast<std::uint32_t>(v >> 32));
-  put32(b, static_cast<std::uint32_t>(v));
 }
 
 }  // namespace
@@ -43,7 +38,7 @@ NetflowV9Encoder::NetflowV9Encoder(std::uint32_t source_id, std::size_t max_byte
 }
 
 void NetflowV9Encoder::begin_packet() {
-  buf_.assign(kHeader, 0);
+  buf_.assign(kPacketHeader, 0);
   count_ = 0;
   data_records_ = 0;
   set_start_ = 0;
@@ -52,15 +47,15 @@ void NetflowV9Encoder::begin_packet() {
 
 void NetflowV9Encoder::put_templates() {
   const std::size_t start = buf_.size();
-  put16(buf_, 0);  // Template FlowSet
+  put16(buf_, kTemplateSetId);
   put16(buf_, 0);  // length, below
-  for (const auto& [id, fields, n] : {std::tuple{kTemplateV4, kFieldsV4, std::size(kFieldsV4)},
-                                       std::tuple{kTemplateV6, kFieldsV6, std::size(kFieldsV6)}}) {
-    put16(buf_, id);
-    put16(buf_, static_cast<std::uint16_t>(n));
-    for (std::size_t i = 0; i < n; ++i) {
-      put16(buf_, fields[i].type);
-      put16(buf_, fields[i].length);
+  for (const bool v6 : {false, true}) {
+    const auto fields = netflow_v9_template(v6);
+    put16(buf_, v6 ? kTemplateIdIpv6 : kTemplateIdIpv4);
+    put16(buf_, static_cast<std::uint16_t>(fields.size()));
+    for (const TemplateField& f : fields) {
+      put16(buf_, info_element(f.ie).nf9_type);
+      put16(buf_, info_element(f.ie).length);
     }
     ++count_;
   }
@@ -69,7 +64,7 @@ void NetflowV9Encoder::put_templates() {
 
 void NetflowV9Encoder::close_set() {
   if (set_start_ == 0) return;
-  while ((buf_.size() - set_start_) % 4 != 0) buf_.push_back(0);  // pad the FlowSet to 4 bytes
+  while ((buf_.size() - set_start_) % kSetAlignment != 0) buf_.push_back(0);
   wire::put16(buf_.data() + set_start_ + 2, static_cast<std::uint16_t>(buf_.size() - set_start_));
   set_start_ = 0;
 }
@@ -81,40 +76,32 @@ void NetflowV9Encoder::flush() {
   const std::int64_t unix_secs = (newest_ms_ + 999) / 1000;
   const auto uptime = static_cast<std::uint32_t>(unix_secs * 1000 - boot_ms_);
   std::uint8_t* h = buf_.data();
-  wire::put16(h, 9);
-  wire::put16(h + 2, count_);
-  wire::put32(h + 4, uptime);
-  wire::put32(h + 8, static_cast<std::uint32_t>(unix_secs));
-  wire::put32(h + 12, sequence_++);  // one per export packet
-  wire::put32(h + 16, source_id_);
+  wire::put16(h, kVersion);
+  wire::put16(h + kOffCount, count_);
+  wire::put32(h + kOffUptime, uptime);
+  wire::put32(h + kOffUnixSecs, static_cast<std::uint32_t>(unix_secs));
+  wire::put32(h + kOffSequence, sequence_++);  // one per export packet
+  wire::put32(h + kOffSourceId, source_id_);
   send_(buf_, data_records_);
   ++packets_;
   buf_.clear();
 }
 
 void NetflowV9Encoder::add(const FlowRecord& r) {
-  const bool icmp = r.l4_proto == 1 || r.l4_proto == 58;  // no ports; ICMP_TYPE carries type * 256 + code
-  add_one(r.src, r.dst, icmp ? 0 : r.src_port, icmp ? 0 : r.dst_port, r.l4_proto, r.tcp_flags, r.packets, r.bytes,
-          r.start, r.end, r.vlan, icmp ? icmp_type_code(r, false) : 0);
-  if (r.packets_rev > 0) {
-    add_one(r.dst, r.src, icmp ? 0 : r.dst_port, icmp ? 0 : r.src_port, r.l4_proto, r.tcp_flags_rev, r.packets_rev,
-            r.bytes_rev, r.start, r.end, r.vlan, icmp ? icmp_type_code(r, true) : 0);
-  }
+  add_one(r, false);
+  if (r.packets_rev > 0) add_one(r, true);
 }
 
-void NetflowV9Encoder::add_one(const IpAddress& src, const IpAddress& dst, std::uint16_t sp, std::uint16_t dp,
-                               std::uint8_t proto, std::uint8_t flags, std::uint64_t packets, std::uint64_t bytes,
-                               Timestamp start, Timestamp end, std::uint16_t vlan, std::uint16_t icmp) {
-  const std::int64_t start_ms = start / kNanosPerMilli;
-  const std::int64_t end_ms = end / kNanosPerMilli;
+void NetflowV9Encoder::add_one(const FlowRecord& r, bool reverse) {
   if (!booted_) {
     booted_ = true;
-    boot_ms_ = start_ms - kDayMs;
+    boot_ms_ = r.start / kNanosPerMilli - kDayMs;
   }
-  const bool v6 = src.is_v6();
-  const std::uint16_t tid = v6 ? kTemplateV6 : kTemplateV4;
-  const std::size_t rec = v6 ? kRecordV6 : kRecordV4;
-  if (!buf_.empty() && buf_.size() + rec + 4 + 3 > max_bytes_) flush();
+  const bool v6 = r.src.is_v6();
+  const std::uint16_t tid = v6 ? kTemplateIdIpv6 : kTemplateIdIpv4;
+  const auto fields = netflow_v9_template(v6);
+  const std::size_t length = record_length(fields, kFieldAlways);
+  if (!buf_.empty() && buf_.size() + length + kSetHeader + (kSetAlignment - 1) > max_bytes_) flush();
   if (buf_.empty()) begin_packet();
   if (set_start_ == 0 || set_id_ != tid) {
     close_set();
@@ -123,21 +110,14 @@ void NetflowV9Encoder::add_one(const IpAddress& src, const IpAddress& dst, std::
     put16(buf_, tid);
     put16(buf_, 0);
   }
-  buf_.insert(buf_.end(), src.data(), src.data() + src.size());
-  buf_.insert(buf_.end(), dst.data(), dst.data() + dst.size());
-  put16(buf_, sp);
-  put16(buf_, dp);
-  buf_.push_back(proto);
-  buf_.push_back(flags);
-  put64(buf_, packets);
-  put64(buf_, bytes);
-  // A flow older than the 49.7-day uptime window clamps to boot; records keep their order.
-  put32(buf_, static_cast<std::uint32_t>(std::max<std::int64_t>(0, start_ms - boot_ms_)));
-  put32(buf_, static_cast<std::uint32_t>(std::max<std::int64_t>(0, end_ms - boot_ms_)));
-  put16(buf_, vlan);
-  buf_.push_back(static_cast<std::uint8_t>(v6 ? 6 : 4));
-  put16(buf_, icmp);
-  newest_ms_ = std::max(newest_ms_, end_ms);
+  std::size_t at = buf_.size();
+  buf_.resize(at + length);
+  const RecordSide side{r, reverse, false, boot_ms_};
+  for (const TemplateField& f : fields) {
+    encode_element(f.ie, side, ByteOrder::kNetwork, buf_.data() + at);
+    at += info_element(f.ie).length;
+  }
+  newest_ms_ = std::max(newest_ms_, r.end / kNanosPerMilli);
   ++count_;
   ++data_records_;
   ++records_;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/profile_writer.hpp"
+#include "flowreplay/exporters/profile_writer.hpp"
 
 #include <charconv>
 #include <cstring>

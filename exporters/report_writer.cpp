@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/report_writer.hpp"
+#include "flowreplay/exporters/report_writer.hpp"
 
 #include <charconv>
 #include <cstring>

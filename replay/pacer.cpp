@@ -1,25 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/pacer.hpp"
-
-#include <time.h>
-
-#include <cerrno>
+#include "flowreplay/replay/pacer.hpp"
 
 namespace flowreplay {
-
-Timestamp MonotonicClock::now() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<Timestamp>(ts.tv_sec) * kNanosPerSecond + ts.tv_nsec;
-}
-
-void MonotonicClock::sleep_until(Timestamp when) {
-  timespec ts{};
-  ts.tv_sec = static_cast<time_t>(when / kNanosPerSecond);
-  ts.tv_nsec = static_cast<long>(when % kNanosPerSecond);
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
-  }
-}
 
 Pacer::Pacer(Clock& clock, double multiplier) : clock_(clock), multiplier_(multiplier > 0 ? multiplier : 1.0) {}
 

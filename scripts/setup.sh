@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_deps=(cmake g++ make pkg-config libpcap-dev libfixbuf-dev libyaml-cpp-dev libcli11-dev
             libgtest-dev libgmock-dev libbenchmark-dev)
-test_tools=(tshark wireshark-common nfdump libfixbuf-tools tcpdump iproute2 python3)
+test_tools=(tshark wireshark-common nfdump libfixbuf-tools tcpdump iproute2 python3 tzdata clang-tidy)
 
 missing=()
 for p in "${build_deps[@]}" "${test_tools[@]}"; do

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 // flowreplay export: flows metered from a capture, as IPFIX / NetFlow v9 records.
+#include <cstdio>
 #include <memory>
 #include <string>
 
-#include "capture_meter.hpp"
+#include "capture_options.hpp"
 #include "commands.hpp"
 #include "export_options.hpp"
-#include "flowreplay/errors.hpp"
-#include "flowreplay/report_writer.hpp"
+#include "flowreplay/core/errors.hpp"
+#include "flowreplay/exporters/report_writer.hpp"
 
 namespace flowreplay::cli {
 
@@ -32,22 +33,30 @@ int run_export(const ExportCommandOptions& o) {
   if (!o.report.empty()) report = std::make_unique<ReportWriter>(o.report);
   TeeSink records;
   records.add(report.get());
-  for (const auto& e : exporters) records.add(e.get());
+  exporters->add_to(records);
 
-  MeteredCapture m;
+  FlowMeter meter(mo, [&](const FlowRecord& r) { records.write(r); });
+  PacketMeter* meters[] = {&meter};
+  CaptureProgress progress("export", o.quiet);
+  CaptureStats s;
   try {
-    m = meter_capture(*reader, mo, nullptr, [&](const FlowRecord& r) { records.write(r); });
+    s = run_capture(*reader, meters, progress.callbacks([&] { return std::to_string(meter.records()) + " flow records"; }));
     records.finish();
   } catch (const IoError&) {
-    report_exporters(exporters, "export", false);  // what reached each collector before the failure
+    progress.clear();
+    exporters->report("export", false);  // what reached each collector before the failure
     try {  // keep the records metered before the failure; a second failure changes nothing
       if (report) report->finish();
     } catch (const IoError&) {
     }
     throw;
   }
-  const bool whole = report_metered(m, o.input, "export", o.quiet);
-  const bool ok = report_exporters(exporters, "export", o.quiet);
+  progress.clear();
+  char tail[96];
+  std::snprintf(tail, sizeof tail, "%llu flow records in %.2f s", static_cast<unsigned long long>(meter.records()),
+                s.wall_seconds);
+  const bool whole = report_capture(s, o.input, "export", o.quiet, tail);
+  const bool ok = exporters->report("export", o.quiet);
   return ok && whole ? 0 : 1;
 }
 

@@ -3,9 +3,16 @@
 
 #include <cstdio>
 
-#include "flowreplay/errors.hpp"
+#include "flowreplay/core/errors.hpp"
 
 namespace flowreplay::cli {
+
+namespace {
+
+// UDP has no flow control: pace it so a collector on the same host keeps up (docs/export.md).
+constexpr double kDefaultUdpRate = 100000;  // records/s
+
+}  // namespace
 
 void add_export_options(CLI::App* app, ExportCliOptions& o, bool with_realtime) {
   app->add_option("--netflow9", o.netflow9, "Export flow records as NetFlow v9 to udp://HOST:PORT");
@@ -27,45 +34,58 @@ void add_export_options(CLI::App* app, ExportCliOptions& o, bool with_realtime) 
   app->add_flag("--biflow", o.biflow, "IPFIX: one record per flow with RFC 5103 reverse counters (default: two one-way records)");
   app->add_option("--ipfix-time", o.ipfix_time, "IPFIX times: ms (flowStart/EndMilliseconds) or ns (also flowStart/EndNanoseconds)")
       ->check(CLI::IsMember({"ms", "ns"}));
+  app->add_option("--export-time", o.export_time,
+                  "IPFIX message export time: trace (default; the newest exported flow's end, so runs are "
+                  "byte-identical) or wall (the system clock)")
+      ->check(CLI::IsMember({"trace", "wall"}));
 }
 
-std::vector<std::unique_ptr<FlowExporter>> make_exporters(const ExportCliOptions& o, const char* command) {
-  std::vector<std::unique_ptr<FlowExporter>> out;
+std::unique_ptr<ExporterSet> make_exporters(const ExportCliOptions& o, const char* command) {
+  auto set = std::make_unique<ExporterSet>();
   ExportOptions eo;
   eo.domain_id = o.odid;
   eo.biflow = o.biflow;
   eo.nanoseconds = o.ipfix_time == "ns";
-  eo.realtime = o.realtime;
-  eo.multiplier = o.multiplier;
-  auto rate_for = [&](const CollectorAddress* to) {
-    if (o.realtime) return 0.0;
-    if (o.rate) return *o.rate;
-    // UDP has no flow control: pace it so a collector on the same host keeps up (docs/export.md).
-    return (to != nullptr && to->transport == CollectorAddress::Transport::kUdp) ? 100000.0 : 0.0;
+  eo.clock = o.export_time == "wall" ? &set->wall_clock_ : nullptr;
+  auto add = [&](std::unique_ptr<FlowExporter> exporter, bool udp) {
+    Pacing pacing;
+    if (o.realtime) {
+      pacing.mode = Pacing::Mode::kRealtime;
+      pacing.multiplier = o.multiplier;
+    } else if (o.rate || udp) {
+      pacing.mode = Pacing::Mode::kRate;
+      pacing.rate = o.rate ? *o.rate : kDefaultUdpRate;
+    }
+    if (pacing.mode == Pacing::Mode::kNone) {
+      set->fronts_.push_back(exporter.get());
+    } else {
+      set->paced_.push_back(std::make_unique<PacedRecordSink>(*exporter, set->pacing_clock_, pacing));
+      set->fronts_.push_back(set->paced_.back().get());
+    }
+    set->exporters_.push_back(std::move(exporter));
   };
   const std::string cmd = command;
   if (!o.netflow9.empty()) {
     auto to = CollectorAddress::parse(o.netflow9);
     if (!to) throw UsageError(cmd + ": --netflow9 expects udp://HOST:PORT, got '" + o.netflow9 + "'");
-    eo.rate = rate_for(&*to);
-    out.push_back(make_netflow_v9_exporter(*to, eo));
+    add(make_netflow_v9_exporter(*to, eo), to->transport == CollectorAddress::Transport::kUdp);
   }
   if (!o.ipfix.empty()) {
     auto to = CollectorAddress::parse(o.ipfix);
     if (!to) throw UsageError(cmd + ": --ipfix expects udp://HOST:PORT or tcp://HOST:PORT, got '" + o.ipfix + "'");
-    eo.rate = rate_for(&*to);
-    out.push_back(make_ipfix_exporter(*to, eo));
+    add(make_ipfix_exporter(*to, eo), to->transport == CollectorAddress::Transport::kUdp);
   }
-  if (!o.ipfix_file.empty()) {
-    eo.rate = rate_for(nullptr);
-    out.push_back(make_ipfix_file_exporter(o.ipfix_file, eo));
-  }
-  return out;
+  if (!o.ipfix_file.empty()) add(make_ipfix_file_exporter(o.ipfix_file, eo), false);
+  return set;
 }
 
-bool report_exporters(const std::vector<std::unique_ptr<FlowExporter>>& exporters, const char* command, bool quiet) {
+void ExporterSet::add_to(TeeSink& tee) {
+  for (FlowRecordSink* f : fronts_) tee.add(f);
+}
+
+bool ExporterSet::report(const char* command, bool quiet) const {
   bool lost = false;
-  for (const auto& e : exporters) {
+  for (const auto& e : exporters_) {
     const ExportStats st = e->stats();
     lost = lost || st.records_dropped > 0;
     if (!quiet || st.records_dropped > 0) {

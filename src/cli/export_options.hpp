@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The flow-export options `gen` and `export` share, and the exporters they make.
+// The flow-export options `gen` and `export` share, and the exporters they make, each wrapped in
+// the pacing its transport and the options ask for.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -9,7 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "flowreplay/flow_exporter.hpp"
+#include "flowreplay/core/clock.hpp"
+#include "flowreplay/exporters/flow_exporter.hpp"
+#include "flowreplay/replay/paced_sink.hpp"
 
 namespace flowreplay::cli {
 
@@ -23,13 +26,29 @@ struct ExportCliOptions {
   std::uint32_t odid = 1;
   bool biflow = false;
   std::string ipfix_time = "ms";
+  std::string export_time = "trace";
 
   [[nodiscard]] bool any() const { return !netflow9.empty() || !ipfix.empty() || !ipfix_file.empty(); }
 };
 
+// The exporters of one run, and the paced sinks in front of them.
+class ExporterSet {
+ public:
+  // Adds every exporter (paced where asked) to `tee`.
+  void add_to(TeeSink& tee);
+  // Prints each exporter's counts; returns false when any record was lost.
+  bool report(const char* command, bool quiet) const;
+
+ private:
+  friend std::unique_ptr<ExporterSet> make_exporters(const ExportCliOptions& o, const char* command);
+  MonotonicClock pacing_clock_;
+  WallClock wall_clock_;
+  std::vector<std::unique_ptr<FlowExporter>> exporters_;
+  std::vector<std::unique_ptr<PacedRecordSink>> paced_;
+  std::vector<FlowRecordSink*> fronts_;  // where records enter: a paced sink or the exporter itself
+};
+
 void add_export_options(CLI::App* app, ExportCliOptions& o, bool with_realtime);
-std::vector<std::unique_ptr<FlowExporter>> make_exporters(const ExportCliOptions& o, const char* command);
-// Prints each exporter's counts; returns false when any record was lost.
-bool report_exporters(const std::vector<std::unique_ptr<FlowExporter>>& exporters, const char* command, bool quiet);
+std::unique_ptr<ExporterSet> make_exporters(const ExportCliOptions& o, const char* command);
 
 }  // namespace flowreplay::cli

@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: MIT
 // flowreplay features: CICFlowMeter features of every flow in a capture, as CSV.
-#include <unistd.h>
-
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 
+#include "capture_options.hpp"
 #include "commands.hpp"
-#include "flowreplay/cic_meter.hpp"
-#include "flowreplay/errors.hpp"
-#include "flowreplay/java_format.hpp"
-#include "flowreplay/output_file.hpp"
-#include "flowreplay/pcap_reader.hpp"
-#include "flowreplay/raw_packet.hpp"
+#include "flowreplay/core/errors.hpp"
+#include "flowreplay/core/time_zone.hpp"
+#include "flowreplay/ingest/cic/cic_meter.hpp"
+#include "flowreplay/io/output_file.hpp"
 
 namespace flowreplay::cli {
 
@@ -38,78 +34,45 @@ int run_features(const FeaturesOptions& o) {
   if (!at || *at == 0) throw UsageError("features: --activity-timeout expects a duration like 5s, got '" + o.activity_timeout + "'");
   options.flow_timeout = *ft;
   options.activity_timeout = *at;
-  if (!set_time_zone(o.tz)) throw UsageError("features: --tz: unknown time zone '" + o.tz + "' (use UTC, +03:00, or an IANA name)");
+  const auto zone = TimeZone::parse(o.tz);
+  if (!zone) throw UsageError("features: --tz: unknown time zone '" + o.tz + "' (use UTC, +03:00, or an IANA name)");
 
-  PcapReader reader(o.input);
-  if (!link_type_supported(reader.link_type())) {
-    throw IoError(o.input, "link type " + std::to_string(reader.link_type()) +
-                               " is not supported (Ethernet, Linux cooked SLL/SLL2, raw IP, BSD loopback are)", 0);
-  }
+  const auto reader = open_capture(o.input);
   OutputFile out(o.output, std::size_t{1} << 20);
   std::string rows;
   rows.reserve(1 << 16);
   rows.append(cic_header(options.mode));
   rows.push_back('\n');
   CicMeter meter(options, [&](const CicFeatures& f) {
-    append_cic_row(rows, f, options.mode);
+    append_cic_row(rows, f, options.mode, *zone);
     if (rows.size() > (1 << 15)) {
       out.write(rows.data(), rows.size());
       rows.clear();
     }
   });
-
-  const auto wall_start = std::chrono::steady_clock::now();
-  const bool tty = !o.quiet && isatty(STDERR_FILENO) != 0;
-  auto last_print = wall_start;
-  DecodeStats stats;
-  std::uint64_t frames = 0;
-  CapturedFrame frame;
-  while (reader.next(frame)) {
-    ++frames;
-    if (auto pkt = decode_packet(reader.link_type(), frame.data, frame.caplen, frame.ts, stats)) meter.add(*pkt);
-    if (tty && (frames & 0xfffff) == 0) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - last_print > std::chrono::milliseconds(250)) {
-        last_print = now;
-        std::fprintf(stderr, "\rflowreplay features: %llu packets, %llu flows written, %zu open   ",
-                     static_cast<unsigned long long>(frames), static_cast<unsigned long long>(meter.flows_emitted()),
-                     meter.open_flows());
-      }
-    }
-  }
-  meter.finish();
+  PacketMeter* meters[] = {&meter};
+  CaptureProgress progress("features", o.quiet);
+  const CaptureStats s = run_capture(*reader, meters, progress.callbacks([&] {
+    return std::to_string(meter.flows_emitted()) + " flows written, " + std::to_string(meter.open_flows()) + " open";
+  }));
   out.write(rows.data(), rows.size());
   out.close();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  if (tty) std::fputs("\r\033[K", stderr);
-  if (reader.truncated()) {
-    std::fprintf(stderr, "flowreplay features: warning: %s: %s; the %llu packets before it were used\n",
-                 o.input.c_str(), reader.truncation_message().c_str(), static_cast<unsigned long long>(frames));
+  progress.clear();
+  std::string tail = std::to_string(meter.flows_emitted()) + " flows written";
+  if (meter.flows_dropped_single() > 0) {
+    tail += ", " + std::to_string(meter.flows_dropped_single()) +
+            " one-packet flows left out as CICFlowMeter does (--cic corrected keeps them)";
   }
-  if (!o.quiet) {
-    std::fprintf(stderr, "flowreplay features (--cic %s): %llu packets read, %llu decoded, %llu skipped",
-                 o.mode.c_str(), static_cast<unsigned long long>(frames), static_cast<unsigned long long>(stats.decoded),
-                 static_cast<unsigned long long>(stats.skipped_total()));
-    const char* sep = " (";
-    for (std::size_t r = 0; r < stats.skipped.size(); ++r) {
-      if (stats.skipped[r] == 0) continue;
-      std::fprintf(stderr, "%s%s: %llu", sep, std::string(skip_reason_name(static_cast<SkipReason>(r))).c_str(),
-                   static_cast<unsigned long long>(stats.skipped[r]));
-      sep = ", ";
-    }
-    std::fprintf(stderr, "%s; %llu flows written", sep[0] == ',' ? ")" : "",
-                 static_cast<unsigned long long>(meter.flows_emitted()));
-    if (meter.flows_dropped_single() > 0) {
-      std::fprintf(stderr, ", %llu one-packet flows left out as CICFlowMeter does (--cic corrected keeps them)",
-                   static_cast<unsigned long long>(meter.flows_dropped_single()));
-    }
-    std::fprintf(stderr, "; %.2f s, %.2f M packets/s\n", wall, static_cast<double>(frames) / wall / 1e6);
-    if (meter.out_of_order() > 0) {
-      std::fprintf(stderr, "flowreplay features: warning: %llu packets earlier than the one before them (file order is used)\n",
-                   static_cast<unsigned long long>(meter.out_of_order()));
-    }
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "; %.2f s, %.2f M packets/s", s.wall_seconds,
+                static_cast<double>(s.frames) / s.wall_seconds / 1e6);
+  tail += rate;
+  const bool whole = report_capture(s, o.input, "features (--cic " + o.mode + ")", o.quiet, tail);
+  if (!o.quiet && meter.out_of_order() > 0) {
+    std::fprintf(stderr, "flowreplay features: warning: %llu packets earlier than the one before them (file order is used)\n",
+                 static_cast<unsigned long long>(meter.out_of_order()));
   }
-  return reader.truncated() ? 1 : 0;
+  return whole ? 0 : 1;
 }
 
 }  // namespace

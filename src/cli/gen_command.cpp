@@ -11,15 +11,15 @@
 
 #include "commands.hpp"
 #include "export_options.hpp"
-#include "flowreplay/default_config.hpp"
-#include "flowreplay/errors.hpp"
-#include "flowreplay/flow_exporter.hpp"
-#include "flowreplay/flow_source.hpp"
-#include "flowreplay/gen_config.hpp"
-#include "flowreplay/pcap_writer.hpp"
-#include "flowreplay/pcapng_writer.hpp"
-#include "flowreplay/report_writer.hpp"
-#include "flowreplay/synthesizer.hpp"
+#include "flowreplay/synth/default_config.hpp"
+#include "flowreplay/core/errors.hpp"
+#include "flowreplay/exporters/flow_exporter.hpp"
+#include "flowreplay/synth/flow_source.hpp"
+#include "flowreplay/synth/gen_config.hpp"
+#include "flowreplay/io/pcap_writer.hpp"
+#include "flowreplay/io/pcapng_writer.hpp"
+#include "flowreplay/exporters/report_writer.hpp"
+#include "flowreplay/synth/synthesizer.hpp"
 #include "flowreplay/version.hpp"
 
 namespace flowreplay::cli {
@@ -93,7 +93,7 @@ int run_gen(const GenOptions& o) {
   const auto exporters = make_exporters(o.exports, "gen");
   TeeSink records;
   records.add(report.get());
-  for (const auto& e : exporters) records.add(e.get());
+  exporters->add_to(records);
 
   MixFlowSource source(config, fps, config.seed);
   Synthesizer synth(config, source, *sink, records.empty() ? nullptr : &records);
@@ -115,7 +115,7 @@ int run_gen(const GenOptions& o) {
   try {
     s = synth.run();
   } catch (const IoError&) {
-    report_exporters(exporters, "gen", false);  // what reached each collector before the failure
+    exporters->report("gen", false);  // what reached each collector before the failure
     try {  // keep what was made before the failure; a second failure changes nothing
       if (report) report->finish();
       sink->finish();
@@ -139,7 +139,7 @@ int run_gen(const GenOptions& o) {
                  static_cast<double>(s.packets) / wall / 1e6,
                  human_bytes(static_cast<double>(sink->bytes_written()) / wall).c_str());
   }
-  return report_exporters(exporters, "gen", o.quiet) ? 0 : 1;
+  return exporters->report("gen", o.quiet) ? 0 : 1;
 }
 
 }  // namespace
@@ -166,7 +166,7 @@ Runner add_gen(CLI::App& app) {
   gen->add_flag("-q,--quiet", opts->quiet, "No progress line and no summary on stderr");
   gen->add_flag("--print-default-config", opts->print_default, "Print the built-in default mix as YAML and exit");
   add_export_options(gen, opts->exports, false);
-  return [gen, opts]() { return run_gen(*opts); };
+  return [opts]() { return run_gen(*opts); };
 }
 
 }  // namespace flowreplay::cli

@@ -6,7 +6,7 @@
 #include <exception>
 
 #include "commands.hpp"
-#include "flowreplay/errors.hpp"
+#include "flowreplay/core/errors.hpp"
 #include "flowreplay/version.hpp"
 
 int main(int argc, char** argv) {

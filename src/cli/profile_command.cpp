@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // flowreplay profile: a capture's flows as a FlowTest traffic profile (docs/profile.md).
+#include <cstdio>
 #include <memory>
 #include <string>
 
-#include "capture_meter.hpp"
+#include "capture_options.hpp"
 #include "commands.hpp"
-#include "flowreplay/errors.hpp"
-#include "flowreplay/profile_writer.hpp"
+#include "flowreplay/exporters/profile_writer.hpp"
 
 namespace flowreplay::cli {
 
@@ -24,10 +24,18 @@ int run_profile(const ProfileCommandOptions& o) {
   const MeterOptions mo = meter_options(o.meter, "profile");
   const auto reader = open_capture(o.input);
   ProfileWriter profile(o.output, o.addresses);
-  const MeteredCapture m = meter_capture(
-      *reader, mo, [&](Timestamp first) { profile.set_origin(first); }, [&](const FlowRecord& r) { profile.write(r); });
+  FlowMeter meter(mo, [&](const FlowRecord& r) { profile.write(r); });
+  PacketMeter* meters[] = {&meter};
+  CaptureProgress progress("profile", o.quiet);
+  CaptureCallbacks callbacks = progress.callbacks([&] { return std::to_string(meter.records()) + " flow records"; });
+  callbacks.on_first = [&](Timestamp first) { profile.set_origin(first); };
+  const CaptureStats s = run_capture(*reader, meters, callbacks);
   profile.finish();
-  return report_metered(m, o.input, "profile", o.quiet) ? 0 : 1;
+  progress.clear();
+  char tail[96];
+  std::snprintf(tail, sizeof tail, "%llu flow records in %.2f s", static_cast<unsigned long long>(meter.records()),
+                s.wall_seconds);
+  return report_capture(s, o.input, "profile", o.quiet, tail) ? 0 : 1;
 }
 
 }  // namespace

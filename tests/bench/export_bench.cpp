@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "../common/loopback_listener.hpp"
-#include "flowreplay/flow_exporter.hpp"
-#include "flowreplay/netflow_v9.hpp"
+#include "flowreplay/exporters/flow_exporter.hpp"
+#include "flowreplay/exporters/netflow_v9.hpp"
 #include "sample_record.hpp"
 
 namespace flowreplay {

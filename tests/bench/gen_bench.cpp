@@ -4,10 +4,10 @@
 // bytes/s = capture bytes/s. Figures and commands: docs/performance.md.
 #include <benchmark/benchmark.h>
 
-#include "flowreplay/flow_source.hpp"
-#include "flowreplay/gen_config.hpp"
-#include "flowreplay/pcapng_writer.hpp"
-#include "flowreplay/synthesizer.hpp"
+#include "flowreplay/synth/flow_source.hpp"
+#include "flowreplay/synth/gen_config.hpp"
+#include "flowreplay/io/pcapng_writer.hpp"
+#include "flowreplay/synth/synthesizer.hpp"
 
 namespace flowreplay {
 namespace {

@@ -3,7 +3,7 @@
 // a distinct 5-tuple and start time per index.
 #pragma once
 
-#include "flowreplay/flow_record.hpp"
+#include "flowreplay/core/flow_record.hpp"
 
 namespace flowreplay::bench {
 

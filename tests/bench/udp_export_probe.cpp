@@ -6,7 +6,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "flowreplay/flow_exporter.hpp"
+#include "flowreplay/exporters/flow_exporter.hpp"
+#include "flowreplay/replay/paced_sink.hpp"
 #include "sample_record.hpp"
 
 int main(int argc, char** argv) {
@@ -18,14 +19,18 @@ int main(int argc, char** argv) {
   const std::string kind = argv[1];
   auto to = CollectorAddress::parse(argv[2]);
   ExportOptions o;
-  o.rate = std::atof(argv[3]);
   o.biflow = true;
   const auto count = std::strtoull(argv[4], nullptr, 10);
   auto e = kind == "v9" ? make_netflow_v9_exporter(*to, o) : make_ipfix_exporter(*to, o);
+  MonotonicClock clock;
+  Pacing pacing;
+  pacing.mode = Pacing::Mode::kRate;
+  pacing.rate = std::atof(argv[3]);
+  PacedRecordSink paced(*e, clock, pacing);
   for (unsigned long long i = 0; i < count; ++i) {
-    e->write(bench::sample_record(i));
+    paced.write(bench::sample_record(i));
   }
-  e->finish();
+  paced.finish();
   const auto st = e->stats();
   std::printf("%llu %llu\n", static_cast<unsigned long long>(st.records_sent), static_cast<unsigned long long>(st.records_dropped));
   return 0;

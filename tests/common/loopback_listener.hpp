@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "flowreplay/collector.hpp"
+#include "flowreplay/net/collector.hpp"
 
 namespace flowreplay::test_support {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/checksum.hpp"
+#include "flowreplay/core/checksum.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/cic_meter.hpp"
+#include "flowreplay/ingest/cic/cic_meter.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/flow_planner.hpp"
+#include "flowreplay/synth/flow_planner.hpp"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "flowreplay/wire.hpp"
+#include "flowreplay/core/wire.hpp"
 
 namespace flowreplay {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/flow_source.hpp"
+#include "flowreplay/synth/flow_source.hpp"
 
 #include <gtest/gtest.h>
 

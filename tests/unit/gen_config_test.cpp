@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/gen_config.hpp"
+#include "flowreplay/synth/gen_config.hpp"
 
 #include <gtest/gtest.h>
 
-#include "flowreplay/errors.hpp"
+#include "flowreplay/core/errors.hpp"
 
 namespace flowreplay {
 namespace {

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/java_format.hpp"
+#include "flowreplay/ingest/cic/java_format.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
-#include "flowreplay/summary_stats.hpp"
+#include "flowreplay/ingest/cic/summary_stats.hpp"
 
 namespace flowreplay {
 namespace {
@@ -32,18 +32,20 @@ TEST(JavaDouble, MatchesDoubleToString) {
 }
 
 TEST(JavaTimestamp, TwelveHourClockInTheChosenZone) {
-  ASSERT_TRUE(set_time_zone("UTC"));
+  const auto utc = TimeZone::parse("UTC");
+  ASSERT_TRUE(utc);
   // 1700000000 s = 2023-11-14 22:13:20 UTC.
-  EXPECT_EQ(java_timestamp(1'700'000'000'999'999LL, true), "14/11/2023 10:13:20 PM");
-  EXPECT_EQ(java_timestamp(1'700'000'000'000'000LL, false), "14/11/2023 10:13:20");
-  ASSERT_TRUE(set_time_zone("-03:00"));  // the zone of the 2018 test vector
-  EXPECT_EQ(java_timestamp(1'700'000'000'000'000LL, true), "14/11/2023 07:13:20 PM");
-  EXPECT_EQ(java_timestamp(1'699'920'000'000'000LL, true), "13/11/2023 09:00:00 PM");
-  ASSERT_TRUE(set_time_zone("+00:00"));
-  EXPECT_EQ(java_timestamp(1'699'920'000'000'000LL, true), "14/11/2023 12:00:00 AM");  // midnight is 12 AM
-  EXPECT_FALSE(set_time_zone("+25:00"));
-  EXPECT_FALSE(set_time_zone("Not/AZone"));
-  ASSERT_TRUE(set_time_zone("UTC"));
+  EXPECT_EQ(java_timestamp(1'700'000'000'999'999LL, true, *utc), "14/11/2023 10:13:20 PM");
+  EXPECT_EQ(java_timestamp(1'700'000'000'000'000LL, false, *utc), "14/11/2023 10:13:20");
+  const auto minus3 = TimeZone::parse("-03:00");  // the zone of the 2018 test vector
+  ASSERT_TRUE(minus3);
+  EXPECT_EQ(java_timestamp(1'700'000'000'000'000LL, true, *minus3), "14/11/2023 07:13:20 PM");
+  EXPECT_EQ(java_timestamp(1'699'920'000'000'000LL, true, *minus3), "13/11/2023 09:00:00 PM");
+  const auto zero = TimeZone::parse("+00:00");
+  ASSERT_TRUE(zero);
+  EXPECT_EQ(java_timestamp(1'699'920'000'000'000LL, true, *zero), "14/11/2023 12:00:00 AM");  // midnight is 12 AM
+  EXPECT_FALSE(TimeZone::parse("+25:00"));
+  EXPECT_FALSE(TimeZone::parse("Not/AZone"));
 }
 
 TEST(SummaryStats, CommonsMathDefinitions) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/pacer.hpp"
+#include "flowreplay/replay/pacer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/packet_builder.hpp"
+#include "flowreplay/synth/packet_builder.hpp"
 
 #include <gtest/gtest.h>
 

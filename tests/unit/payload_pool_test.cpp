@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/payload_pool.hpp"
+#include "flowreplay/synth/payload_pool.hpp"
 
 #include <gtest/gtest.h>
 
-#include "flowreplay/checksum.hpp"
-#include "flowreplay/rng.hpp"
+#include "flowreplay/core/checksum.hpp"
+#include "flowreplay/core/rng.hpp"
 
 namespace flowreplay {
 namespace {

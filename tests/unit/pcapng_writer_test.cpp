@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/pcapng_writer.hpp"
+#include "flowreplay/io/pcapng_writer.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

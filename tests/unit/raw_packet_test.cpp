@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/raw_packet.hpp"
+#include "flowreplay/ingest/raw_packet.hpp"
 
 #include <gtest/gtest.h>
 

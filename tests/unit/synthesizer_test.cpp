@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/synthesizer.hpp"
+#include "flowreplay/synth/synthesizer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // TcpMessageSender against a listener on 127.0.0.1 in this process: the listener's own byte
 // counts and the records handed to send() are the expected values.
-#include "flowreplay/tcp_message_sender.hpp"
+#include "flowreplay/net/tcp_message_sender.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "../common/loopback_listener.hpp"
-#include "flowreplay/errors.hpp"
+#include "flowreplay/core/errors.hpp"
 
 namespace flowreplay {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "flowreplay/units.hpp"
+#include "flowreplay/core/units.hpp"
 
 #include <gtest/gtest.h>
 

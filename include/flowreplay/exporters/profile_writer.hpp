@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// A traffic profile in the FlowTest schema (ft-profiler's output, ft-generator's input): one
+// anonymous biflow per CSV row, written when the flow ends. Columns (docs/profile.md):
+// START_TIME, END_TIME (ms since the profile's time zero, rounded down), L3_PROTO (4 or 6),
+// L4_PROTO, SRC_PORT, DST_PORT (0 unless TCP or UDP), PACKETS, BYTES, PACKETS_REV, BYTES_REV
+// (L3 bytes); with addresses, SRC_IP and DST_IP first.
+#pragma once
+
+#include <string>
+
+#include "flowreplay/core/flow_record.hpp"
+#include "flowreplay/io/output_file.hpp"
+
+namespace flowreplay {
+
+class ProfileWriter : public FlowRecordSink {
+ public:
+  ProfileWriter(const std::string& path, bool with_addresses);
+  // Time zero: START_TIME and END_TIME count milliseconds from here. Records before it are
+  // written as starting at 0.
+  void set_origin(Timestamp origin) { origin_ = origin; }
+  void write(const FlowRecord& r) override;
+  void finish() override;
+
+ private:
+  OutputFile out_;
+  bool with_addresses_;
+  Timestamp origin_ = 0;
+  std::string line_;  // reused for every row
+};
+
+}  // namespace flowreplay

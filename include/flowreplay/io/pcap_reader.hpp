@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// Reads pcap and pcapng at nanosecond precision, from a file or stdin ("-"). pcapng, stdin and
+// anything unusual go through libpcap; a classic pcap in a regular file is read from a memory
+// map instead, which saves the two copies libpcap's stdio reads make (a third of the time of a
+// `features` run). A file cut off mid-record ends the stream with truncated() set rather than an
+// exception, so every packet before the cut is still used.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "flowreplay/core/frame_source.hpp"
+#include "flowreplay/core/units.hpp"
+
+struct pcap;
+
+namespace flowreplay {
+
+class PcapReader : public FrameSource {
+ public:
+  explicit PcapReader(const std::string& path);  // throws IoError
+  ~PcapReader() override;
+  PcapReader(const PcapReader&) = delete;
+  PcapReader& operator=(const PcapReader&) = delete;
+
+  // The next frame; false at the end of the input (or at a truncated record).
+  bool next(CapturedFrame& frame) override;
+  [[nodiscard]] int link_type() const override { return link_type_; }
+  [[nodiscard]] bool truncated() const override { return truncated_; }
+  [[nodiscard]] std::string truncation_message() const override { return message_; }
+
+ private:
+  bool open_mapped(const std::string& path);
+  bool next_mapped(CapturedFrame& frame);
+  bool next_mapped_ng(CapturedFrame& frame);
+  bool truncate(std::string message);
+  void release_behind();
+  void populate_ahead();
+
+  std::string path_;
+  // Memory-mapped classic pcap.
+  const std::uint8_t* map_ = nullptr;
+  std::size_t map_size_ = 0;
+  std::size_t pos_ = 0;
+  std::size_t released_ = 0;   // bytes at the start of the map already given back
+  std::size_t populated_ = 0;  // bytes of the map already populated
+  std::uint64_t calls_ = 0;
+  bool swapped_ = false;
+  bool nanos_ = false;
+  bool pcapng_ = false;
+  struct Interface {
+    std::uint64_t units_per_second = 1'000'000;  // if_tsresol; default µs
+  };
+  std::vector<Interface> interfaces_;  // of the current pcapng section
+  CapturedFrame pending_;               // read while looking for the first IDB
+  bool has_pending_ = false;
+  std::vector<char> buffer_;  // stdio buffer of the input; outlives the pcap handle
+  pcap* handle_ = nullptr;
+  int link_type_ = 0;
+  bool truncated_ = false;
+  std::string message_;
+};
+
+}  // namespace flowreplay

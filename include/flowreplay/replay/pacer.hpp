@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// Paces events to their trace timestamps: event i is due at wall0 + (ts_i - ts_0) / multiplier,
+// an absolute deadline from the start, so errors never accumulate (tcpreplay's relative sleeps
+// drift). It sleeps while the deadline is far, then spins on the clock for the last stretch.
+#pragma once
+
+#include "flowreplay/core/clock.hpp"
+#include "flowreplay/core/units.hpp"
+
+namespace flowreplay {
+
+class Pacer {
+ public:
+  static constexpr Duration kSpin = 100 * kNanosPerMicro;  // spin instead of sleeping this close
+
+  // multiplier > 0: 2 plays twice as fast as recorded.
+  Pacer(Clock& clock, double multiplier);
+
+  // Waits until the event stamped `trace_time` is due; the first call sets the origin.
+  // Returns how late the event is released (ns, >= 0).
+  Duration wait(Timestamp trace_time);
+
+ private:
+  Clock& clock_;
+  double multiplier_;
+  bool started_ = false;
+  Timestamp trace0_ = 0;
+  Timestamp wall0_ = 0;
+};
+
+}  // namespace flowreplay

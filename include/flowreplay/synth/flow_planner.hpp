@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+// Plans one flow's packets, lazily and in time order: the TCP handshake, data cut into MSS
+// segments in congestion-window bursts, delayed ACKs, FIN or RST teardown; UDP exchanges; ICMP
+// echo. Times are planned times; the synthesizer adds the flow's accumulated lag (link
+// serialization, direction-switch gap) when it emits them.
+//
+// Timing model: the capture point sits between client and server. A packet seen at time t reaches
+// the other end and its answer is seen back at t + rtt_to(that end) + that end's own delay:
+// `rtt` for the server, `client_rtt` for the client (both per flow, from timing.*).
+#pragma once
+
+#include <cstdint>
+
+#include "flowreplay/synth/apps/app_script.hpp"
+#include "flowreplay/synth/flow_spec.hpp"
+#include "flowreplay/synth/steps.hpp"
+
+namespace flowreplay {
+
+// Header sizes of one flow's packets, fixed by its VLAN and IP version.
+struct FlowLayout {
+  std::uint32_t l2 = 14;      // Ethernet, + 4 with an 802.1Q tag
+  std::uint32_t l3 = 20;      // IPv4 20, IPv6 40
+  std::uint32_t mtu = 1500;   // largest IP packet
+
+  static constexpr std::uint32_t kTcpData = 32;  // TCP header with the timestamps option (RFC 7323)
+  static constexpr std::uint32_t kTcpSyn = 40;   // + MSS, SACK-permitted, window scale
+  [[nodiscard]] std::uint32_t tcp_mss() const { return mtu - l3 - 20; }             // advertised
+  [[nodiscard]] std::uint32_t tcp_segment() const { return mtu - l3 - kTcpData; }   // data per segment
+  [[nodiscard]] std::uint32_t udp_payload() const { return mtu - l3 - 8; }
+};
+
+struct PlannedPacket {
+  Timestamp time = 0;  // planned; the synthesizer adds the flow's lag
+  std::uint8_t dir = 0;
+  std::uint8_t tcp_flags = 0;
+  bool syn_options = false;  // MSS, SACK-permitted, timestamps, window scale
+  std::uint16_t window = 0;
+  std::uint32_t seq = 0;
+  std::uint32_t ack = 0;
+  std::uint32_t tsval = 0;
+  std::uint32_t tsecr = 0;
+  std::uint32_t payload_len = 0;
+  std::uint32_t msg_offset = 0;  // offset of the payload within *msg
+  const Message* msg = nullptr;
+  std::uint16_t icmp_seq = 0;
+};
+
+class FlowPlanner {
+ public:
+  FlowPlanner(const FlowSpec& spec, const GenConfig& config, const PayloadPools& pools, const FlowLayout& layout);
+  FlowPlanner(const FlowPlanner&) = delete;
+  FlowPlanner& operator=(const FlowPlanner&) = delete;
+
+  // Plans the next packet; false when the flow is over.
+  bool next() { return steps_.resume(); }
+  [[nodiscard]] const PlannedPacket& packet() const { return pkt_; }
+
+ private:
+  Steps tcp();
+  Steps udp();
+  Steps icmp();
+
+  Duration cap(Duration d) const { return (max_gap_ > 0 && d > max_gap_) ? max_gap_ : d; }
+  Duration draw(const DurationRange& r);
+  // Sets pkt_ for a TCP packet of `dir` at time t.
+  void tcp_packet(std::uint8_t dir, Timestamp t, std::uint8_t flags, std::uint32_t seq, std::uint32_t ack);
+  Duration gap_for(std::uint32_t payload) const;
+
+  const FlowSpec& spec_;
+  const GenConfig& config_;
+  FlowLayout layout_;
+  Rng rng_;
+  Message msg_;
+  AppScript script_;
+  PlannedPacket pkt_;
+  Duration max_gap_;
+  Duration delay_[2];  // response delay of the client (0) and the server (1) as seen here
+  std::uint32_t iss_[2];
+  std::uint32_t ts_base_[2];
+  std::uint32_t ts_last_[2] = {0, 0};
+  std::uint32_t cwnd_[2] = {10, 10};  // segments (RFC 6928 initial window)
+  Steps steps_;
+};
+
+}  // namespace flowreplay

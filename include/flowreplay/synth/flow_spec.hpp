@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// One flow to synthesize, as a FlowSource hands it to the planner: who talks to whom, when the
+// flow starts and which pattern plays it. Direction 0 is client -> server (the flow's forward
+// direction), direction 1 server -> client.
+#pragma once
+
+#include <cstdint>
+
+#include "flowreplay/synth/gen_config.hpp"
+#include "flowreplay/core/address.hpp"
+#include "flowreplay/core/units.hpp"
+
+namespace flowreplay {
+
+struct FlowSpec {
+  std::uint64_t index = 0;  // 0-based, in order of start time
+  Timestamp start = 0;      // time of the flow's first packet
+  const PatternConfig* pattern = nullptr;
+  std::uint8_t l4 = 6;      // IP protocol: 6, 17, 1 or 58
+  IpAddress client;
+  IpAddress server;
+  MacAddress client_mac;
+  MacAddress server_mac;
+  std::uint16_t client_port = 0;  // ICMP: the echo identifier
+  std::uint16_t server_port = 0;  // ICMP: 0
+  std::uint16_t vlan = 0;         // 802.1Q id, 0 = untagged
+  std::uint64_t seed = 0;         // the flow's own random stream
+};
+
+}  // namespace flowreplay

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// Merges the packets of all active flows into one time-ordered stream (the calendar: a min-heap
+// of flows keyed by their next packet's time), builds each packet into the sink and hands each
+// finished flow's ground truth to the record sink. Memory holds the active flows only.
+//
+// The link is shared: a packet never starts before the previous one has left the wire at
+// timing.link_speed, and a flow's packets never change direction sooner than
+// timing.min_dir_switch_gap. Either delay shifts the rest of that flow by the same amount
+// (its lag), so the flow's own TCP timing stays consistent.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "flowreplay/core/flow_record.hpp"
+#include "flowreplay/synth/flow_source.hpp"
+#include "flowreplay/synth/gen_config.hpp"
+#include "flowreplay/core/packet_sink.hpp"
+
+namespace flowreplay {
+
+struct SynthStats {
+  std::uint64_t flows = 0;       // finished flows
+  std::uint64_t packets = 0;
+  std::uint64_t frame_bytes = 0;  // L2 bytes without FCS
+  std::uint64_t l3_bytes = 0;
+  Timestamp first = 0;  // first packet
+  Timestamp last = 0;   // last packet
+  std::uint64_t peak_active_flows = 0;
+};
+
+class Synthesizer {
+ public:
+  Synthesizer(const GenConfig& config, FlowSource& source, PacketSink& sink, FlowRecordSink* records);
+
+  // Called about every 65 536 packets with the running totals.
+  void on_progress(std::function<void(const SynthStats&)> callback) { progress_ = std::move(callback); }
+
+  // Generates until the source runs dry and every flow has ended, then finishes the sinks.
+  SynthStats run();
+
+ private:
+  const GenConfig& config_;
+  FlowSource& source_;
+  PacketSink& sink_;
+  FlowRecordSink* records_;
+  std::function<void(const SynthStats&)> progress_;
+};
+
+// Mean L2 bytes (frames without FCS) of one flow of the mix, from planning `samples` flows of
+// it: turns a bandwidth into flows per second.
+double mean_flow_frame_bytes(const GenConfig& config, std::uint32_t samples);
+
+// flows_per_second as configured, or derived from the bandwidth.
+double effective_flows_per_second(const GenConfig& config);
+
+}  // namespace flowreplay

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#include "flowreplay/core/flow_key.hpp"
+
+#include <tuple>
+
+namespace flowreplay {
+
+FlowKey FlowKey::of(const IpAddress& src, std::uint16_t sp, const IpAddress& dst, std::uint16_t dp, std::uint8_t proto) {
+  FlowKey k;
+  k.protocol = proto;
+  if (std::tie(src, sp) <= std::tie(dst, dp)) {
+    k.a = src, k.a_port = sp, k.b = dst, k.b_port = dp;
+  } else {
+    k.a = dst, k.a_port = dp, k.b = src, k.b_port = sp;
+  }
+  return k;
+}
+
+std::size_t FlowKeyHash::operator()(const FlowKey& k) const {
+  std::uint64_t a0;
+  std::uint64_t a1;
+  std::uint64_t b0;
+  std::uint64_t b1;
+  std::memcpy(&a0, k.a.data(), 8);
+  std::memcpy(&a1, k.a.data() + 8, 8);
+  std::memcpy(&b0, k.b.data(), 8);
+  std::memcpy(&b1, k.b.data() + 8, 8);
+  std::uint64_t h = (std::uint64_t{k.a_port} << 24) ^ (std::uint64_t{k.b_port} << 8) ^ k.protocol;
+  for (std::uint64_t v : {a0, a1, b0, b1}) {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdULL;
+  }
+  return static_cast<std::size_t>(h ^ (h >> 32));
+}
+
+}  // namespace flowreplay

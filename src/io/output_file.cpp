@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#include "flowreplay/io/output_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "flowreplay/core/errors.hpp"
+
+namespace flowreplay {
+
+OutputFile::OutputFile(const std::string& path, std::size_t buffer_bytes)
+    : path_(path == "-" ? "<stdout>" : path), buf_(buffer_bytes) {
+  if (path == "-") {
+    fd_ = STDOUT_FILENO;
+  } else {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw IoError(path, "cannot open for writing", errno);
+    owns_fd_ = true;
+  }
+}
+
+OutputFile::~OutputFile() {
+  if (owns_fd_ && fd_ >= 0) ::close(fd_);
+}
+
+void OutputFile::write(const void* data, std::size_t len) {
+  const auto* p = static_cast<const std::uint8_t*>(data);
+  while (len > 0) {
+    if (used_ == buf_.size()) flush();
+    const std::size_t n = std::min(len, buf_.size() - used_);
+    std::memcpy(buf_.data() + used_, p, n);
+    used_ += n;
+    total_ += n;
+    p += n;
+    len -= n;
+  }
+}
+
+void OutputFile::flush() {
+  std::size_t off = 0;
+  while (off < used_) {
+    const ssize_t n = ::write(fd_, buf_.data() + off, used_ - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw IoError(path_, "write failed", errno);
+    }
+    off += static_cast<std::size_t>(n);
+  }
+  used_ = 0;
+}
+
+void OutputFile::close() {
+  flush();
+  if (owns_fd_) {
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) throw IoError(path_, "close failed", errno);
+  }
+}
+
+}  // namespace flowreplay

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+#include "flowreplay/synth/packet_builder.hpp"
+
+#include <cstring>
+
+#include "flowreplay/core/checksum.hpp"
+#include "flowreplay/core/rng.hpp"
+#include "flowreplay/core/wire.hpp"
+
+namespace flowreplay {
+
+using wire::put16;
+using wire::put32;
+
+namespace {
+
+// Sum of n bytes whose first byte sits at an odd (odd = true) or even offset of the
+// checksummed data.
+std::uint64_t sum_at(const std::uint8_t* p, std::size_t n, bool odd) {
+  if (n == 0) return 0;
+  if (!odd) return checksum_add(0, p, n);
+  return p[0] + checksum_add(0, p + 1, n - 1);
+}
+
+}  // namespace
+
+PacketBuilder::PacketBuilder(const FlowSpec& spec, const FlowLayout& layout) : spec_(spec), layout_(layout) {
+  Rng rng(mix_seed(spec.seed, 0x9a));
+  const bool v6 = spec.client.is_v6();
+  // Server packets arrive with a TTL lowered by the hops between; the client is next door.
+  const auto server_ttl = static_cast<std::uint8_t>((rng.chance(0.7) ? 64 : 128) - rng.between(3, 20));
+  const std::uint8_t proto = spec.l4;
+  for (int d = 0; d < 2; ++d) {
+    Direction& dir = dir_[d];
+    const IpAddress& src = d == 0 ? spec.client : spec.server;
+    const IpAddress& dst = d == 0 ? spec.server : spec.client;
+    const MacAddress& src_mac = d == 0 ? spec.client_mac : spec.server_mac;
+    const MacAddress& dst_mac = d == 0 ? spec.server_mac : spec.client_mac;
+    dir.src_port = d == 0 ? spec.client_port : spec.server_port;
+    dir.dst_port = d == 0 ? spec.server_port : spec.client_port;
+    dir.ip_id = static_cast<std::uint16_t>(rng.next());
+
+    std::uint8_t* h = dir.head;
+    dst_mac.write(h);
+    src_mac.write(h + 6);
+    std::uint32_t off = 12;
+    if (spec.vlan != 0) {
+      put16(h + off, wire::kEtherTypeVlan);
+      put16(h + off + 2, spec.vlan);  // PCP 0, DEI 0
+      off += 4;
+    }
+    put16(h + off, v6 ? wire::kEtherTypeIpv6 : wire::kEtherTypeIpv4);
+    off += 2;
+    std::uint8_t* ip = h + off;
+    const std::uint8_t ttl = d == 0 ? 64 : server_ttl;
+    if (!v6) {  // RFC 791; DF set as Linux does for TCP and most UDP
+      ip[0] = 0x45;
+      ip[1] = 0;
+      put16(ip + 6, 0x4000);
+      ip[8] = ttl;
+      ip[9] = proto;
+      std::memcpy(ip + 12, src.data(), 4);
+      std::memcpy(ip + 16, dst.data(), 4);
+      dir.ip_sum = checksum_add(0, ip, 20);
+    } else {  // RFC 8200: version 6, traffic class 0, a random flow label per direction
+      put32(ip, (6u << 28) | static_cast<std::uint32_t>(rng.next() & 0xfffff));
+      ip[6] = proto;
+      ip[7] = ttl;
+      std::memcpy(ip + 8, src.data(), 16);
+      std::memcpy(ip + 24, dst.data(), 16);
+    }
+    // Pseudo-header (RFC 9293 3.1, RFC 768, RFC 8200 8.1), less the length; ICMPv4 has none.
+    if (proto != wire::kProtoIcmp) {
+      dir.pseudo_sum = checksum_add(checksum_add(0, src.data(), src.size()), dst.data(), dst.size()) + proto;
+    }
+  }
+}
+
+std::uint64_t PacketBuilder::copy_payload(const PlannedPacket& p, std::uint8_t* out) const {
+  const Message& m = *p.msg;
+  std::uint64_t sum = 0;
+  std::uint32_t pos = p.msg_offset;  // position in the message
+  const std::uint32_t end = p.msg_offset + p.payload_len;
+  std::uint32_t q = 0;  // position in the packet's payload (L4 headers have even lengths)
+  auto piece = [&](const std::uint8_t* src, std::uint32_t n) {
+    std::memcpy(out + q, src, n);
+    sum += sum_at(out + q, n, q & 1);
+    q += n;
+    pos += n;
+  };
+  if (pos < m.head_len) piece(m.head.data() + pos, std::min<std::uint32_t>(m.head_len, end) - pos);
+  const std::uint32_t body_end = m.head_len + m.body_len;
+  if (pos < end && pos < body_end) {
+    const std::uint32_t n = std::min(body_end, end) - pos;
+    const PayloadPool& pool = *m.body_pool;
+    const std::size_t at = (m.body_start + static_cast<std::size_t>(pos - m.head_len)) % pool.size();
+    std::memcpy(out + q, pool.at(at), n);
+    const std::uint64_t s = pool.sum(at, n);
+    sum += ((at & 1) == (q & 1)) ? s : swap_sum(checksum_fold(s));
+    q += n;
+    pos += n;
+  }
+  if (pos < end) piece(m.tail.data() + (pos - body_end), end - pos);
+  return sum;
+}
+
+BuiltFrame PacketBuilder::build(const PlannedPacket& p, std::uint8_t* out) {
+  Direction& dir = dir_[p.dir];
+  const std::uint32_t l2 = layout_.l2;
+  const std::uint32_t l3 = layout_.l3;
+  std::memcpy(out, dir.head, l2 + l3);
+  std::uint8_t* ip = out + l2;
+  std::uint8_t* l4 = ip + l3;
+
+  std::uint32_t l4_len = 0;
+  std::uint16_t* checksum_field = nullptr;
+  std::uint64_t sum = 0;
+  if (spec_.l4 == wire::kProtoTcp) {
+    const std::uint32_t hdr = p.syn_options ? FlowLayout::kTcpSyn : FlowLayout::kTcpData;
+    put16(l4, dir.src_port);
+    put16(l4 + 2, dir.dst_port);
+    put32(l4 + 4, p.seq);
+    put32(l4 + 8, p.ack);
+    l4[12] = static_cast<std::uint8_t>((hdr / 4) << 4);
+    l4[13] = p.tcp_flags;
+    put16(l4 + 14, p.window);
+    put32(l4 + 16, 0);  // checksum, urgent pointer
+    std::uint8_t* o = l4 + 20;
+    if (p.syn_options) {  // Linux's order: MSS, SACK permitted, timestamps, NOP, window scale 7
+      o[0] = 2; o[1] = 4; put16(o + 2, static_cast<std::uint16_t>(layout_.tcp_mss()));
+      o[4] = 4; o[5] = 2;
+      o[6] = 8; o[7] = 10; put32(o + 8, p.tsval); put32(o + 12, p.tsecr);
+      o[16] = 1;
+      o[17] = 3; o[18] = 3; o[19] = 7;
+    } else {  // NOP, NOP, timestamps (RFC 7323 appendix A layout)
+      o[0] = 1; o[1] = 1;
+      o[2] = 8; o[3] = 10; put32(o + 4, p.tsval); put32(o + 8, p.tsecr);
+    }
+    l4_len = hdr + p.payload_len;
+    sum = checksum_add(dir.pseudo_sum + l4_len, l4, hdr);
+    if (p.payload_len > 0) sum += copy_payload(p, l4 + hdr);
+    checksum_field = reinterpret_cast<std::uint16_t*>(l4 + 16);
+  } else if (spec_.l4 == wire::kProtoUdp) {
+    l4_len = 8 + p.payload_len;
+    put16(l4, dir.src_port);
+    put16(l4 + 2, dir.dst_port);
+    put16(l4 + 4, static_cast<std::uint16_t>(l4_len));
+    put16(l4 + 6, 0);
+    sum = checksum_add(dir.pseudo_sum + l4_len, l4, 8);
+    if (p.payload_len > 0) sum += copy_payload(p, l4 + 8);
+    checksum_field = reinterpret_cast<std::uint16_t*>(l4 + 6);
+  } else {  // ICMP / ICMPv6 echo
+    const bool v6 = spec_.l4 == wire::kProtoIcmpv6;
+    l4_len = 8 + p.payload_len;
+    l4[0] = p.dir == 0 ? (v6 ? wire::kIcmpv6EchoRequest : wire::kIcmpEchoRequest)
+                       : (v6 ? wire::kIcmpv6EchoReply : wire::kIcmpEchoReply);
+    l4[1] = 0;
+    put16(l4 + 2, 0);
+    put16(l4 + 4, spec_.client_port);  // identifier
+    put16(l4 + 6, p.icmp_seq);
+    sum = checksum_add(v6 ? dir.pseudo_sum + l4_len : 0, l4, 8);
+    if (p.payload_len > 0) sum += copy_payload(p, l4 + 8);
+    checksum_field = reinterpret_cast<std::uint16_t*>(l4 + 2);
+  }
+  std::uint16_t l4_sum = checksum_finish(sum);
+  if (l4_sum == 0 && spec_.l4 == wire::kProtoUdp) l4_sum = 0xffff;  // RFC 768: 0 means "none"
+  put16(reinterpret_cast<std::uint8_t*>(checksum_field), l4_sum);
+
+  std::uint32_t l3_len;
+  if (l3 == 20) {
+    l3_len = 20 + l4_len;
+    const std::uint16_t id = dir.ip_id++;
+    put16(ip + 2, static_cast<std::uint16_t>(l3_len));
+    put16(ip + 4, id);
+    put16(ip + 10, checksum_finish(dir.ip_sum + l3_len + id));
+  } else {
+    l3_len = 40 + l4_len;
+    put16(ip + 4, static_cast<std::uint16_t>(l4_len));
+  }
+  std::uint32_t frame = l2 + l3_len;
+  if (frame < 60) {  // Ethernet padding; not part of the IP packet
+    std::memset(out + frame, 0, 60 - frame);
+    frame = 60;
+  }
+  return {frame, l3_len};
+}
+
+}  // namespace flowreplay

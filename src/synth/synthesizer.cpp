@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+#include "flowreplay/synth/synthesizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "flowreplay/synth/packet_builder.hpp"
+#include "flowreplay/core/wire.hpp"
+
+namespace flowreplay {
+
+namespace {
+
+FlowLayout layout_for(const FlowSpec& spec, const GenConfig& config) {
+  FlowLayout l;
+  l.l2 = spec.vlan != 0 ? 18 : 14;
+  l.l3 = spec.client.is_v6() ? 40 : 20;
+  l.mtu = config.mtu;
+  return l;
+}
+
+struct ActiveFlow {
+  ActiveFlow(const FlowSpec& s, const GenConfig& config, const PayloadPools& pools)
+      : spec(s), layout(layout_for(spec, config)), planner(spec, config, pools, layout), builder(spec, layout) {}
+
+  FlowSpec spec;
+  FlowLayout layout;
+  FlowPlanner planner;
+  PacketBuilder builder;
+  FlowRecord record;
+  Duration lag = 0;
+  int last_dir = -1;
+};
+
+struct Entry {
+  Timestamp key;
+  std::uint64_t order;  // flow index: equal times leave in flow order, so output is deterministic
+  ActiveFlow* flow;
+};
+
+struct Later {
+  bool operator()(const Entry& a, const Entry& b) const { return a.key != b.key ? a.key > b.key : a.order > b.order; }
+};
+
+}  // namespace
+
+Synthesizer::Synthesizer(const GenConfig& config, FlowSource& source, PacketSink& sink, FlowRecordSink* records)
+    : config_(config), source_(source), sink_(sink), records_(records) {}
+
+SynthStats Synthesizer::run() {
+  const PayloadPools pools(config_.seed);
+  std::vector<Entry> heap;
+  SynthStats stats;
+  Timestamp link_free = 0;
+  const double ns_per_byte = 8e9 / config_.link_bps;
+  const Duration switch_gap = config_.min_dir_switch_gap;
+
+  FlowSpec upcoming;
+  bool have_upcoming = source_.next(upcoming);
+  try {
+    for (;;) {
+      if (have_upcoming && (heap.empty() || upcoming.start < heap.front().key)) {
+        auto flow = std::make_unique<ActiveFlow>(upcoming, config_, pools);
+        if (flow->planner.next()) {
+          heap.push_back({flow->planner.packet().time, upcoming.index, flow.release()});
+          std::push_heap(heap.begin(), heap.end(), Later{});
+          stats.peak_active_flows = std::max<std::uint64_t>(stats.peak_active_flows, heap.size());
+        }
+        have_upcoming = source_.next(upcoming);
+        continue;
+      }
+      if (heap.empty()) break;
+
+      std::pop_heap(heap.begin(), heap.end(), Later{});
+      const Entry e = heap.back();
+      heap.pop_back();
+      std::unique_ptr<ActiveFlow> owner(e.flow);  // out of the heap: freed here if anything throws
+      ActiveFlow& f = *owner;
+      if (!heap.empty()) {  // the next flow to pop is usually the new top: warm its hot lines
+        const ActiveFlow* n = heap.front().flow;
+        __builtin_prefetch(&n->planner.packet());
+        __builtin_prefetch(&n->builder);
+        __builtin_prefetch(reinterpret_cast<const char*>(&n->builder) + 64);
+        __builtin_prefetch(&n->record);
+        __builtin_prefetch(&n->lag);
+      }
+      const Timestamp t = std::max(e.key, link_free);
+      f.lag += t - e.key;
+
+      const PlannedPacket& p = f.planner.packet();
+      std::uint8_t* frame = sink_.reserve(f.builder.max_frame());
+      const BuiltFrame built = f.builder.build(p, frame);
+      sink_.commit(t, built.frame_len);
+      const std::uint32_t on_wire = std::max<std::uint32_t>(built.frame_len, 60) + 24;  // + FCS, preamble, IFG
+      link_free = t + static_cast<Duration>(std::ceil(on_wire * ns_per_byte));
+
+      FlowRecord& r = f.record;
+      if (r.packets + r.packets_rev == 0) {
+        r.src = f.spec.client;
+        r.dst = f.spec.server;
+        r.src_port = f.spec.client_port;
+        r.dst_port = f.spec.server_port;
+        if (f.spec.l4 == wire::kProtoIcmp) r.dst_port = wire::kIcmpEchoRequest << 8;
+        if (f.spec.l4 == wire::kProtoIcmpv6) r.dst_port = wire::kIcmpv6EchoRequest << 8;
+        r.l4_proto = f.spec.l4;
+        r.vlan = f.spec.vlan;
+        r.start = t;
+        r.app = app_name(f.spec.pattern->type);
+      }
+      r.end = t;
+      if (p.dir == 0) {
+        ++r.packets;
+        r.bytes += built.l3_len;
+        r.tcp_flags |= p.tcp_flags;
+      } else {
+        ++r.packets_rev;
+        r.bytes_rev += built.l3_len;
+        r.tcp_flags_rev |= p.tcp_flags;
+      }
+      if (stats.packets == 0) stats.first = t;
+      stats.last = t;
+      ++stats.packets;
+      stats.frame_bytes += built.frame_len;
+      stats.l3_bytes += built.l3_len;
+      if (progress_ && (stats.packets & 0xffff) == 0) progress_(stats);
+
+      f.last_dir = p.dir;
+      if (f.planner.next()) {
+        const PlannedPacket& n = f.planner.packet();
+        Timestamp key = n.time + f.lag;
+        if (n.dir != f.last_dir && key < t + switch_gap) {
+          f.lag += t + switch_gap - key;
+          key = t + switch_gap;
+        }
+        heap.push_back({key, e.order, owner.release()});
+        std::push_heap(heap.begin(), heap.end(), Later{});
+      } else {
+        if (((r.tcp_flags | r.tcp_flags_rev) & (wire::kTcpFin | wire::kTcpRst)) != 0) r.end_reason = EndReason::kEndOfFlow;
+        if (records_ != nullptr) records_->write(r);
+        ++stats.flows;
+      }
+    }
+  } catch (...) {
+    for (auto& e : heap) delete e.flow;
+    throw;
+  }
+  sink_.finish();
+  if (records_ != nullptr) records_->finish();
+  return stats;
+}
+
+double mean_flow_frame_bytes(const GenConfig& config, std::uint32_t samples) {
+  GenConfig probe = config;
+  probe.max_flows = samples;
+  probe.duration.reset();
+  MixFlowSource source(probe, 1000.0, mix_seed(config.seed, 0x5a3b1e));
+  const PayloadPools pools(config.seed);
+  FlowSpec spec;
+  double total = 0;
+  std::uint32_t flows = 0;
+  while (source.next(spec)) {
+    ActiveFlow f(spec, probe, pools);
+    while (f.planner.next()) {
+      const PlannedPacket& p = f.planner.packet();
+      std::uint32_t l4 = 8;
+      if (spec.l4 == wire::kProtoTcp) l4 = p.syn_options ? FlowLayout::kTcpSyn : FlowLayout::kTcpData;
+      total += std::max<std::uint32_t>(60, f.layout.l2 + f.layout.l3 + l4 + p.payload_len);
+    }
+    ++flows;
+  }
+  return flows == 0 ? 0 : total / flows;
+}
+
+double effective_flows_per_second(const GenConfig& config) {
+  if (config.flows_per_second) return *config.flows_per_second;
+  const double bytes = mean_flow_frame_bytes(config, 2000);
+  return *config.bandwidth_bps / (bytes * 8.0);
+}
+
+}  // namespace flowreplay

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs the build tree into a temporary prefix, then builds and runs a consumer program against
+# it twice: with CMake's find_package(flowreplay) (shared and static) and with pkg-config.
+# Usage: install_test.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1 src=$2
+work=$(mktemp -d /tmp/flowreplay-install.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
+for f in include/flowreplay/version.hpp include/flowreplay/core/flow_record.hpp lib/cmake/flowreplay/flowreplayConfig.cmake \
+         lib/pkgconfig/flowreplay.pc bin/flowreplay; do
+  [ -e "$work/prefix/$f" ] || { echo "FAIL: $f not installed"; exit 1; }
+done
+ls "$work"/prefix/lib/libflowreplay.so* "$work/prefix/lib/libflowreplay.a" >/dev/null
+
+echo "== find_package(flowreplay)"
+cmake -S "$src/tests/install/consumer" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/consumer" -j2 >/dev/null
+LD_LIBRARY_PATH="$work/prefix/lib" "$work/consumer/consumer_shared" "$work/a.pcapng"
+"$work/consumer/consumer_static" "$work/b.pcapng"
+cmp "$work/a.pcapng" "$work/b.pcapng"
+# The shared consumer really uses the installed shared library.
+LD_LIBRARY_PATH="$work/prefix/lib" ldd "$work/consumer/consumer_shared" | grep -q "$work/prefix/lib/libflowreplay.so"
+
+echo "== pkg-config"
+export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
+# shellcheck disable=SC2046
+g++ -o "$work/consumer_pc" "$src/tests/install/consumer/consumer.cpp" $(pkg-config --cflags --libs flowreplay)
+LD_LIBRARY_PATH="$work/prefix/lib" "$work/consumer_pc" "$work/c.pcapng"
+cmp "$work/a.pcapng" "$work/c.pcapng"
+echo "install test: 3 consumers built and ran against the installed tree"
