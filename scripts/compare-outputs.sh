@@ -69,7 +69,8 @@ same() {  # FILE...
 run_both gen "{B} gen -q --flows $flows --pcap {D}/gen.pcapng --report {D}/gen.csv"
 run_both gen-pcap "{B} gen -q --flows $flows --pcap {D}/gen.pcap"
 run_both gen-v6 "{B} gen -q --config $here/configs/ipv6-vlan.yaml --flows $flows --pcap {D}/v6.pcapng --report {D}/v6.csv"
-same gen.pcapng gen.csv gen.pcap v6.pcapng v6.csv
+run_both gen-https "{B} gen -q --config $here/configs/https.yaml --flows $flows --pcap {D}/https.pcapng --report {D}/https.csv"
+same gen.pcapng gen.csv gen.pcap v6.pcapng v6.csv https.pcapng https.csv
 for mode in head 2020 2018 corrected; do
   run_both features-$mode "{B} features -q --cic $mode {D}/gen.pcapng -o {D}/feat-$mode.csv && {B} features -q --cic $mode $here/pcaps/cic-scenarios.pcap -o {D}/scen-$mode.csv && {B} features -q --cic $mode {D}/v6.pcapng -o {D}/v6-$mode.csv"
   same feat-$mode.csv scen-$mode.csv v6-$mode.csv
