@@ -70,6 +70,18 @@ L3 from_version(const std::uint8_t* p, std::uint32_t left) {
   return v == 4 ? L3::kIpv4 : v == 6 ? L3::kIpv6 : L3::kOther;
 }
 
+// Link-layer header sizes and field offsets (tcpdump.org link-type pages).
+constexpr std::uint32_t kSllHeader = 16;      // Linux cooked v1
+constexpr std::uint32_t kSllProtocol = 14;
+constexpr std::uint32_t kSll2Header = 20;     // Linux cooked v2
+constexpr std::uint32_t kSll2Protocol = 0;
+constexpr std::uint32_t kLoopbackHeader = 4;  // BSD/OpenBSD loopback: the address family
+constexpr std::uint16_t kEtherTypeQinQOld = 0x9100;  // pre-802.1ad QinQ
+constexpr std::uint16_t kVlanIdMask = 0x0fff;
+constexpr std::uint32_t kMplsEntry = 4;       // RFC 3032 label stack entry
+constexpr std::uint32_t kMplsBottomByte = 2;  // the byte holding the bottom-of-stack bit
+constexpr std::uint8_t kMplsBottomBit = 0x01;
+
 bool is_ipv6_extension(std::uint8_t nh) {
   return nh == 0 || nh == 43 || nh == 44 || nh == 60 || nh == 51 || nh == 135 || nh == 139 || nh == 140;
 }
@@ -85,41 +97,42 @@ std::optional<RawPacket> decode_packet(int link_type, const std::uint8_t* data, 
 
   switch (link_type) {
     case kLinkEthernet: {
-      if (caplen < 14) return skip(stats, SkipReason::kTruncatedLink);
-      std::uint16_t type = get16(data + 12);
-      off = 14;
+      if (caplen < wire::kEthernetHeader) return skip(stats, SkipReason::kTruncatedLink);
+      std::uint32_t type_at = wire::eth::kType;  // the EtherType, or a tag's TPID
+      std::uint16_t type = get16(data + type_at);
       // 802.1Q, 802.1ad and the old 0x9100 QinQ tag, any depth.
-      while (type == wire::kEtherTypeVlan || type == wire::kEtherTypeQinQ || type == 0x9100) {
-        if (caplen < off + 4) return skip(stats, SkipReason::kTruncatedLink);
-        if (pkt.vlan == 0) pkt.vlan = get16(data + off) & 0x0fff;
-        type = get16(data + off + 2);
-        off += 4;
+      while (type == wire::kEtherTypeVlan || type == wire::kEtherTypeQinQ || type == kEtherTypeQinQOld) {
+        if (caplen < type_at + wire::kVlanTag + 2) return skip(stats, SkipReason::kTruncatedLink);
+        if (pkt.vlan == 0) pkt.vlan = get16(data + type_at + wire::vlan::kTci) & kVlanIdMask;
+        type_at += wire::kVlanTag;
+        type = get16(data + type_at);
       }
+      off = type_at + 2;
       l3 = from_ethertype(type);
       break;
     }
-    case kLinkLinuxSll:  // 16 bytes; protocol type at 14
-      if (caplen < 16) return skip(stats, SkipReason::kTruncatedLink);
-      l3 = from_ethertype(get16(data + 14));
-      off = 16;
+    case kLinkLinuxSll:
+      if (caplen < kSllHeader) return skip(stats, SkipReason::kTruncatedLink);
+      l3 = from_ethertype(get16(data + kSllProtocol));
+      off = kSllHeader;
       break;
-    case kLinkLinuxSll2:  // 20 bytes; protocol type at 0
-      if (caplen < 20) return skip(stats, SkipReason::kTruncatedLink);
-      l3 = from_ethertype(get16(data));
-      off = 20;
+    case kLinkLinuxSll2:
+      if (caplen < kSll2Header) return skip(stats, SkipReason::kTruncatedLink);
+      l3 = from_ethertype(get16(data + kSll2Protocol));
+      off = kSll2Header;
       break;
-    case kLinkNull: {  // 4 bytes of AF in the capturing host's byte order
-      if (caplen < 4) return skip(stats, SkipReason::kTruncatedLink);
+    case kLinkNull: {  // the address family in the capturing host's byte order
+      if (caplen < kLoopbackHeader) return skip(stats, SkipReason::kTruncatedLink);
       std::uint32_t af = get32(data);
       if (af > 0xffff) af = __builtin_bswap32(af);
       l3 = from_af(af);
-      off = 4;
+      off = kLoopbackHeader;
       break;
     }
     case kLinkLoop:
-      if (caplen < 4) return skip(stats, SkipReason::kTruncatedLink);
+      if (caplen < kLoopbackHeader) return skip(stats, SkipReason::kTruncatedLink);
       l3 = from_af(get32(data));
-      off = 4;
+      off = kLoopbackHeader;
       break;
     case kLinkRaw: case kLinkRawOld:
       l3 = from_version(data, caplen);
@@ -132,9 +145,9 @@ std::optional<RawPacket> decode_packet(int link_type, const std::uint8_t* data, 
 
   if (l3 == L3::kMpls) {  // label stack entries until the bottom-of-stack bit, then guess IP
     for (;;) {
-      if (caplen < off + 4) return skip(stats, SkipReason::kTruncatedLink);
-      const bool bottom = (data[off + 2] & 0x01) != 0;
-      off += 4;
+      if (caplen < off + kMplsEntry) return skip(stats, SkipReason::kTruncatedLink);
+      const bool bottom = (data[off + kMplsBottomByte] & kMplsBottomBit) != 0;
+      off += kMplsEntry;
       if (bottom) break;
     }
     l3 = from_version(data + off, caplen - off);
@@ -147,33 +160,34 @@ std::optional<RawPacket> decode_packet(int link_type, const std::uint8_t* data, 
   std::uint32_t l4 = 0;          // offset of the transport header from data
   std::uint8_t proto = 0;
   if (l3 == L3::kIpv4) {
-    if (left < 20 || (ip[0] >> 4) != 4) return skip(stats, SkipReason::kTruncatedIp);
-    const std::uint32_t ihl = (ip[0] & 0x0f) * 4u;
-    if (ihl < 20 || left < ihl) return skip(stats, SkipReason::kTruncatedIp);
-    std::uint32_t total = get16(ip + 2);
+    if (left < wire::kIpv4Header || (ip[wire::ipv4::kVersionIhl] >> 4) != 4) return skip(stats, SkipReason::kTruncatedIp);
+    const std::uint32_t ihl = (ip[wire::ipv4::kVersionIhl] & 0x0f) * 4u;
+    if (ihl < wire::kIpv4Header || left < ihl) return skip(stats, SkipReason::kTruncatedIp);
+    std::uint32_t total = get16(ip + wire::ipv4::kTotalLength);
     if (total == 0) total = left;  // TSO: the length field is left to the NIC
     if (total < ihl) return skip(stats, SkipReason::kTruncatedIp);
     ip_payload = total - ihl;
     pkt.l3_len = total;
     pkt.ip_version = 4;
-    pkt.src = IpAddress::v4(get32(ip + 12));
-    pkt.dst = IpAddress::v4(get32(ip + 16));
-    proto = ip[9];
-    pkt.fragment = (get16(ip + 6) & 0x1fff) != 0;
+    pkt.src = IpAddress::v4(get32(ip + wire::ipv4::kSrc));
+    pkt.dst = IpAddress::v4(get32(ip + wire::ipv4::kDst));
+    proto = ip[wire::ipv4::kProtocol];
+    pkt.fragment = (get16(ip + wire::ipv4::kFlagsFragment) & wire::ipv4::kFragmentOffsetMask) != 0;
     l4 = off + ihl;
   } else {
-    if (left < 40 || (ip[0] >> 4) != 6) return skip(stats, SkipReason::kTruncatedIp);
+    constexpr std::uint32_t kHeader = wire::kIpv6Header;
+    if (left < kHeader || (ip[0] >> 4) != 6) return skip(stats, SkipReason::kTruncatedIp);
     std::array<std::uint8_t, 16> a{};
-    std::copy(ip + 8, ip + 24, a.begin());
+    std::copy(ip + wire::ipv6::kSrc, ip + wire::ipv6::kSrc + 16, a.begin());
     pkt.src = IpAddress::v6(a);
-    std::copy(ip + 24, ip + 40, a.begin());
+    std::copy(ip + wire::ipv6::kDst, ip + wire::ipv6::kDst + 16, a.begin());
     pkt.dst = IpAddress::v6(a);
     pkt.ip_version = 6;
-    std::uint32_t plen = get16(ip + 4);
-    if (plen == 0) plen = left - 40;  // jumbogram or TSO
-    pkt.l3_len = plen + 40;
-    proto = ip[6];
-    std::uint32_t pos = 40;
+    std::uint32_t plen = get16(ip + wire::ipv6::kPayloadLength);
+    if (plen == 0) plen = left - kHeader;  // jumbogram or TSO
+    pkt.l3_len = plen + kHeader;
+    proto = ip[wire::ipv6::kNextHeader];
+    std::uint32_t pos = kHeader;
     // RFC 8200 section 4: walk the extension headers to the upper-layer header.
     while (is_ipv6_extension(proto)) {
       if (left < pos + 8) return skip(stats, SkipReason::kTruncatedIp);
@@ -189,9 +203,9 @@ std::optional<RawPacket> decode_packet(int link_type, const std::uint8_t* data, 
       }
       pos += len;
       proto = next;
-      if (pos > plen + 40) return skip(stats, SkipReason::kTruncatedIp);
+      if (pos > plen + kHeader) return skip(stats, SkipReason::kTruncatedIp);
     }
-    ip_payload = plen + 40 - pos;
+    ip_payload = plen + kHeader - pos;
     l4 = off + pos;
   }
   pkt.protocol = proto;
@@ -205,30 +219,33 @@ std::optional<RawPacket> decode_packet(int link_type, const std::uint8_t* data, 
   }
   const std::uint8_t* t = data + l4;
   if (proto == wire::kProtoTcp) {
-    if (captured_after_ip < 20) return skip(stats, SkipReason::kTruncatedTransport);
-    const std::uint32_t hl = (t[12] >> 4) * 4u;
-    if (hl < 20 || captured_after_ip < hl) return skip(stats, SkipReason::kTruncatedTransport);
-    pkt.src_port = get16(t);
-    pkt.dst_port = get16(t + 2);
+    if (captured_after_ip < wire::kTcpHeader) return skip(stats, SkipReason::kTruncatedTransport);
+    const std::uint32_t hl = (t[wire::tcp::kDataOffset] >> 4) * 4u;
+    if (hl < wire::kTcpHeader || captured_after_ip < hl) return skip(stats, SkipReason::kTruncatedTransport);
+    pkt.src_port = get16(t + wire::tcp::kSrcPort);
+    pkt.dst_port = get16(t + wire::tcp::kDstPort);
     pkt.header_len = static_cast<std::uint16_t>(hl);
-    pkt.tcp_flags = t[13];
-    pkt.window = get16(t + 14);
+    pkt.tcp_flags = t[wire::tcp::kFlags];
+    pkt.window = get16(t + wire::tcp::kWindow);
     const std::uint32_t in_ip = ip_payload > hl ? ip_payload - hl : 0;
     pkt.payload_len = std::min(in_ip, captured_after_ip - hl);
   } else if (proto == wire::kProtoUdp) {
-    if (captured_after_ip < 8) return skip(stats, SkipReason::kTruncatedTransport);
-    pkt.src_port = get16(t);
-    pkt.dst_port = get16(t + 2);
-    pkt.header_len = 8;
-    const std::uint32_t in_ip = ip_payload > 8 ? ip_payload - 8 : 0;
-    pkt.payload_len = std::min(in_ip, captured_after_ip - 8);
+    constexpr std::uint32_t kHeader = wire::kUdpHeader;
+    if (captured_after_ip < kHeader) return skip(stats, SkipReason::kTruncatedTransport);
+    pkt.src_port = get16(t + wire::udp::kSrcPort);
+    pkt.dst_port = get16(t + wire::udp::kDstPort);
+    pkt.header_len = kHeader;
+    const std::uint32_t in_ip = ip_payload > kHeader ? ip_payload - kHeader : 0;
+    pkt.payload_len = std::min(in_ip, captured_after_ip - kHeader);
   } else {
     pkt.payload_len = std::min(ip_payload, captured_after_ip);
-    if ((proto == wire::kProtoIcmp || proto == wire::kProtoIcmpv6) && captured_after_ip >= 4) {
-      pkt.icmp_type_code = get16(t);
-      const std::uint8_t type = t[0];
-      const bool echo = proto == wire::kProtoIcmp ? (type == 8 || type == 0) : (type == 128 || type == 129);
-      if (echo && captured_after_ip >= 8) pkt.icmp_id = get16(t + 4);
+    if ((proto == wire::kProtoIcmp || proto == wire::kProtoIcmpv6) && captured_after_ip >= wire::icmp::kId) {
+      pkt.icmp_type_code = get16(t + wire::icmp::kType);
+      const std::uint8_t type = t[wire::icmp::kType];
+      const bool echo = proto == wire::kProtoIcmp
+                            ? (type == wire::kIcmpEchoRequest || type == wire::kIcmpEchoReply)
+                            : (type == wire::kIcmpv6EchoRequest || type == wire::kIcmpv6EchoReply);
+      if (echo && captured_after_ip >= wire::kIcmpEchoHeader) pkt.icmp_id = get16(t + wire::icmp::kId);
     }
   }
   ++stats.decoded;

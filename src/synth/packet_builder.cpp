@@ -24,6 +24,10 @@ std::uint64_t sum_at(const std::uint8_t* p, std::size_t n, bool odd) {
 
 }  // namespace
 
+namespace {
+constexpr std::uint8_t kIpv4NoOptions = 0x45;  // version 4, IHL 5 words
+}  // namespace
+
 PacketBuilder::PacketBuilder(const FlowSpec& spec, const FlowLayout& layout) : spec_(spec), layout_(layout) {
   Rng rng(mix_seed(spec.seed, 0x9a));
   const bool v6 = spec.client.is_v6();
@@ -42,32 +46,32 @@ PacketBuilder::PacketBuilder(const FlowSpec& spec, const FlowLayout& layout) : s
 
     std::uint8_t* h = dir.head;
     dst_mac.write(h);
-    src_mac.write(h + 6);
-    std::uint32_t off = 12;
+    src_mac.write(h + wire::eth::kSrc);
+    std::uint32_t off = wire::eth::kType;
     if (spec.vlan != 0) {
       put16(h + off, wire::kEtherTypeVlan);
-      put16(h + off + 2, spec.vlan);  // PCP 0, DEI 0
-      off += 4;
+      put16(h + off + wire::vlan::kTci, spec.vlan);  // PCP 0, DEI 0
+      off += wire::kVlanTag;
     }
     put16(h + off, v6 ? wire::kEtherTypeIpv6 : wire::kEtherTypeIpv4);
     off += 2;
     std::uint8_t* ip = h + off;
     const std::uint8_t ttl = d == 0 ? 64 : server_ttl;
     if (!v6) {  // RFC 791; DF set as Linux does for TCP and most UDP
-      ip[0] = 0x45;
-      ip[1] = 0;
-      put16(ip + 6, 0x4000);
-      ip[8] = ttl;
-      ip[9] = proto;
-      std::memcpy(ip + 12, src.data(), 4);
-      std::memcpy(ip + 16, dst.data(), 4);
-      dir.ip_sum = checksum_add(0, ip, 20);
+      ip[wire::ipv4::kVersionIhl] = kIpv4NoOptions;
+      ip[wire::ipv4::kTos] = 0;
+      put16(ip + wire::ipv4::kFlagsFragment, wire::ipv4::kDontFragment);
+      ip[wire::ipv4::kTtl] = ttl;
+      ip[wire::ipv4::kProtocol] = proto;
+      std::memcpy(ip + wire::ipv4::kSrc, src.data(), 4);
+      std::memcpy(ip + wire::ipv4::kDst, dst.data(), 4);
+      dir.ip_sum = checksum_add(0, ip, wire::kIpv4Header);
     } else {  // RFC 8200: version 6, traffic class 0, a random flow label per direction
       put32(ip, (6u << 28) | static_cast<std::uint32_t>(rng.next() & 0xfffff));
-      ip[6] = proto;
-      ip[7] = ttl;
-      std::memcpy(ip + 8, src.data(), 16);
-      std::memcpy(ip + 24, dst.data(), 16);
+      ip[wire::ipv6::kNextHeader] = proto;
+      ip[wire::ipv6::kHopLimit] = ttl;
+      std::memcpy(ip + wire::ipv6::kSrc, src.data(), 16);
+      std::memcpy(ip + wire::ipv6::kDst, dst.data(), 16);
     }
     // Pseudo-header (RFC 9293 3.1, RFC 768, RFC 8200 8.1), less the length; ICMPv4 has none.
     if (proto != wire::kProtoIcmp) {
@@ -117,15 +121,15 @@ BuiltFrame PacketBuilder::build(const PlannedPacket& p, std::uint8_t* out) {
   std::uint64_t sum = 0;
   if (spec_.l4 == wire::kProtoTcp) {
     const std::uint32_t hdr = p.syn_options ? FlowLayout::kTcpSyn : FlowLayout::kTcpData;
-    put16(l4, dir.src_port);
-    put16(l4 + 2, dir.dst_port);
-    put32(l4 + 4, p.seq);
-    put32(l4 + 8, p.ack);
-    l4[12] = static_cast<std::uint8_t>((hdr / 4) << 4);
-    l4[13] = p.tcp_flags;
-    put16(l4 + 14, p.window);
-    put32(l4 + 16, 0);  // checksum, urgent pointer
-    std::uint8_t* o = l4 + 20;
+    put16(l4 + wire::tcp::kSrcPort, dir.src_port);
+    put16(l4 + wire::tcp::kDstPort, dir.dst_port);
+    put32(l4 + wire::tcp::kSeq, p.seq);
+    put32(l4 + wire::tcp::kAck, p.ack);
+    l4[wire::tcp::kDataOffset] = static_cast<std::uint8_t>((hdr / 4) << 4);
+    l4[wire::tcp::kFlags] = p.tcp_flags;
+    put16(l4 + wire::tcp::kWindow, p.window);
+    put32(l4 + wire::tcp::kChecksum, 0);  // checksum, urgent pointer
+    std::uint8_t* o = l4 + wire::kTcpHeader;
     if (p.syn_options) {  // Linux's order: MSS, SACK permitted, timestamps, NOP, window scale 7
       o[0] = 2; o[1] = 4; put16(o + 2, static_cast<std::uint16_t>(layout_.tcp_mss()));
       o[4] = 4; o[5] = 2;
@@ -139,48 +143,48 @@ BuiltFrame PacketBuilder::build(const PlannedPacket& p, std::uint8_t* out) {
     l4_len = hdr + p.payload_len;
     sum = checksum_add(dir.pseudo_sum + l4_len, l4, hdr);
     if (p.payload_len > 0) sum += copy_payload(p, l4 + hdr);
-    checksum_field = reinterpret_cast<std::uint16_t*>(l4 + 16);
+    checksum_field = reinterpret_cast<std::uint16_t*>(l4 + wire::tcp::kChecksum);
   } else if (spec_.l4 == wire::kProtoUdp) {
-    l4_len = 8 + p.payload_len;
-    put16(l4, dir.src_port);
-    put16(l4 + 2, dir.dst_port);
-    put16(l4 + 4, static_cast<std::uint16_t>(l4_len));
-    put16(l4 + 6, 0);
-    sum = checksum_add(dir.pseudo_sum + l4_len, l4, 8);
-    if (p.payload_len > 0) sum += copy_payload(p, l4 + 8);
-    checksum_field = reinterpret_cast<std::uint16_t*>(l4 + 6);
+    l4_len = wire::kUdpHeader + p.payload_len;
+    put16(l4 + wire::udp::kSrcPort, dir.src_port);
+    put16(l4 + wire::udp::kDstPort, dir.dst_port);
+    put16(l4 + wire::udp::kLength, static_cast<std::uint16_t>(l4_len));
+    put16(l4 + wire::udp::kChecksum, 0);
+    sum = checksum_add(dir.pseudo_sum + l4_len, l4, wire::kUdpHeader);
+    if (p.payload_len > 0) sum += copy_payload(p, l4 + wire::kUdpHeader);
+    checksum_field = reinterpret_cast<std::uint16_t*>(l4 + wire::udp::kChecksum);
   } else {  // ICMP / ICMPv6 echo
     const bool v6 = spec_.l4 == wire::kProtoIcmpv6;
-    l4_len = 8 + p.payload_len;
-    l4[0] = p.dir == 0 ? (v6 ? wire::kIcmpv6EchoRequest : wire::kIcmpEchoRequest)
-                       : (v6 ? wire::kIcmpv6EchoReply : wire::kIcmpEchoReply);
-    l4[1] = 0;
-    put16(l4 + 2, 0);
-    put16(l4 + 4, spec_.client_port);  // identifier
-    put16(l4 + 6, p.icmp_seq);
-    sum = checksum_add(v6 ? dir.pseudo_sum + l4_len : 0, l4, 8);
-    if (p.payload_len > 0) sum += copy_payload(p, l4 + 8);
-    checksum_field = reinterpret_cast<std::uint16_t*>(l4 + 2);
+    l4_len = wire::kIcmpEchoHeader + p.payload_len;
+    l4[wire::icmp::kType] = p.dir == 0 ? (v6 ? wire::kIcmpv6EchoRequest : wire::kIcmpEchoRequest)
+                                       : (v6 ? wire::kIcmpv6EchoReply : wire::kIcmpEchoReply);
+    l4[wire::icmp::kCode] = 0;
+    put16(l4 + wire::icmp::kChecksum, 0);
+    put16(l4 + wire::icmp::kId, spec_.client_port);  // identifier
+    put16(l4 + wire::icmp::kSeq, p.icmp_seq);
+    sum = checksum_add(v6 ? dir.pseudo_sum + l4_len : 0, l4, wire::kIcmpEchoHeader);
+    if (p.payload_len > 0) sum += copy_payload(p, l4 + wire::kIcmpEchoHeader);
+    checksum_field = reinterpret_cast<std::uint16_t*>(l4 + wire::icmp::kChecksum);
   }
   std::uint16_t l4_sum = checksum_finish(sum);
   if (l4_sum == 0 && spec_.l4 == wire::kProtoUdp) l4_sum = 0xffff;  // RFC 768: 0 means "none"
   put16(reinterpret_cast<std::uint8_t*>(checksum_field), l4_sum);
 
   std::uint32_t l3_len;
-  if (l3 == 20) {
-    l3_len = 20 + l4_len;
+  if (l3 == wire::kIpv4Header) {
+    l3_len = wire::kIpv4Header + l4_len;
     const std::uint16_t id = dir.ip_id++;
-    put16(ip + 2, static_cast<std::uint16_t>(l3_len));
-    put16(ip + 4, id);
-    put16(ip + 10, checksum_finish(dir.ip_sum + l3_len + id));
+    put16(ip + wire::ipv4::kTotalLength, static_cast<std::uint16_t>(l3_len));
+    put16(ip + wire::ipv4::kId, id);
+    put16(ip + wire::ipv4::kChecksum, checksum_finish(dir.ip_sum + l3_len + id));
   } else {
-    l3_len = 40 + l4_len;
-    put16(ip + 4, static_cast<std::uint16_t>(l4_len));
+    l3_len = wire::kIpv6Header + l4_len;
+    put16(ip + wire::ipv6::kPayloadLength, static_cast<std::uint16_t>(l4_len));
   }
   std::uint32_t frame = l2 + l3_len;
-  if (frame < 60) {  // Ethernet padding; not part of the IP packet
-    std::memset(out + frame, 0, 60 - frame);
-    frame = 60;
+  if (frame < wire::kMinFrame) {  // Ethernet padding; not part of the IP packet
+    std::memset(out + frame, 0, wire::kMinFrame - frame);
+    frame = wire::kMinFrame;
   }
   return {frame, l3_len};
 }

@@ -54,6 +54,61 @@ inline constexpr int kUdpHeader = 8;        // RFC 768
 inline constexpr int kIcmpEchoHeader = 8;   // RFC 792 / RFC 4443: type, code, sum, id, seq
 inline constexpr int kMinFrame = 60;        // Ethernet minimum without FCS
 
+// Field offsets, in bytes from the start of each header.
+namespace eth {  // IEEE 802.3
+inline constexpr int kDst = 0;
+inline constexpr int kSrc = 6;
+inline constexpr int kType = 12;
+}  // namespace eth
+namespace vlan {  // IEEE 802.1Q tag (kVlanTag bytes), from its TPID; the next EtherType follows it
+inline constexpr int kTci = 2;  // PCP, DEI, VLAN id
+}  // namespace vlan
+namespace ipv4 {  // RFC 791 section 3.1
+inline constexpr int kVersionIhl = 0;
+inline constexpr int kTos = 1;
+inline constexpr int kTotalLength = 2;
+inline constexpr int kId = 4;
+inline constexpr int kFlagsFragment = 6;
+inline constexpr int kTtl = 8;
+inline constexpr int kProtocol = 9;
+inline constexpr int kChecksum = 10;
+inline constexpr int kSrc = 12;
+inline constexpr int kDst = 16;
+inline constexpr std::uint16_t kDontFragment = 0x4000;
+inline constexpr std::uint16_t kFragmentOffsetMask = 0x1fff;
+}  // namespace ipv4
+namespace ipv6 {  // RFC 8200 section 3
+inline constexpr int kPayloadLength = 4;
+inline constexpr int kNextHeader = 6;
+inline constexpr int kHopLimit = 7;
+inline constexpr int kSrc = 8;
+inline constexpr int kDst = 24;
+}  // namespace ipv6
+namespace tcp {  // RFC 9293 section 3.1
+inline constexpr int kSrcPort = 0;
+inline constexpr int kDstPort = 2;
+inline constexpr int kSeq = 4;
+inline constexpr int kAck = 8;
+inline constexpr int kDataOffset = 12;  // high nibble: header length in 32-bit words
+inline constexpr int kFlags = 13;
+inline constexpr int kWindow = 14;
+inline constexpr int kChecksum = 16;
+inline constexpr int kUrgent = 18;
+}  // namespace tcp
+namespace udp {  // RFC 768
+inline constexpr int kSrcPort = 0;
+inline constexpr int kDstPort = 2;
+inline constexpr int kLength = 4;
+inline constexpr int kChecksum = 6;
+}  // namespace udp
+namespace icmp {  // RFC 792 / RFC 4443, echo request and reply
+inline constexpr int kType = 0;
+inline constexpr int kCode = 1;
+inline constexpr int kChecksum = 2;
+inline constexpr int kId = 4;
+inline constexpr int kSeq = 6;
+}  // namespace icmp
+
 // TCP flag bits (RFC 9293 section 3.1).
 inline constexpr std::uint8_t kTcpFin = 0x01;
 inline constexpr std::uint8_t kTcpSyn = 0x02;
