@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <utility>
 
 namespace flowreplay {
 
@@ -86,7 +87,7 @@ std::uint64_t uptime_ms(Timestamp t, std::int64_t origin_ms) {
 }
 
 // The integer value of an element (addresses are handled by the caller).
-std::uint64_t integer_value(Ie ie, const RecordSide& side) {
+inline std::uint64_t integer_value(Ie ie, const RecordSide& side) {
   const FlowRecord& r = side.record;
   const bool rev = side.reverse;
   const bool icmp = is_icmp(r.l4_proto);
@@ -134,6 +135,91 @@ std::span<const TemplateField> netflow_v9_template(bool ipv6) {
   return ipv6 ? std::span<const TemplateField>(kNetflowV6) : std::span<const TemplateField>(kNetflowV4);
 }
 
+namespace {
+
+// Stores the low `len` bytes of v at out, most significant first (network) or in host order.
+inline void store(std::uint64_t v, std::size_t len, ByteOrder order, std::uint8_t* out) {
+  const bool host_little = order == ByteOrder::kHost && std::endian::native == std::endian::little;
+  const bool swap = std::endian::native == std::endian::little ? !host_little : order == ByteOrder::kHost;
+  switch (len) {
+    case 8: {
+      const std::uint64_t x = swap ? __builtin_bswap64(v) : v;
+      std::memcpy(out, &x, 8);
+      return;
+    }
+    case 4: {
+      auto x = static_cast<std::uint32_t>(v);
+      if (swap) x = __builtin_bswap32(x);
+      std::memcpy(out, &x, 4);
+      return;
+    }
+    case 2: {
+      auto x = static_cast<std::uint16_t>(v);
+      if (swap) x = __builtin_bswap16(x);
+      std::memcpy(out, &x, 2);
+      return;
+    }
+    case 1:
+      *out = static_cast<std::uint8_t>(v);
+      return;
+    default:
+      std::memset(out, 0, len);
+  }
+}
+
+// One field with its element known at compile time, so that the value's switch and the store's
+// length fold away: the templates below are encoded by straight-line code.
+template <Ie E, ByteOrder O>
+inline void put_field(const RecordSide& side, std::uint8_t* out) {
+  constexpr std::size_t kLen = kElements[static_cast<std::size_t>(E)].length;
+  if constexpr (E == Ie::kSourceIpv6 || E == Ie::kDestinationIpv6) {
+    const FlowRecord& r = side.record;
+    const IpAddress& a = (E == Ie::kSourceIpv6) != side.reverse ? r.src : r.dst;
+    std::memcpy(out, a.data(), kLen);
+  } else if constexpr (E == Ie::kPadding) {
+    std::memset(out, 0, kLen);
+  } else {
+    store(integer_value(E, side), kLen, O, out);
+  }
+}
+
+template <const auto& Fields>
+constexpr auto field_offsets() {
+  std::array<std::size_t, std::size(Fields) + 1> off{};
+  for (std::size_t i = 0; i < std::size(Fields); ++i) off[i + 1] = off[i] + kElements[static_cast<std::size_t>(Fields[i].ie)].length;
+  return off;
+}
+
+template <const auto& Fields, ByteOrder O, std::size_t... I>
+std::size_t encode_fixed(const RecordSide& side, std::uint8_t* out, std::index_sequence<I...> /*fields*/) {
+  static constexpr auto kOff = field_offsets<Fields>();
+  (put_field<Fields[I].ie, O>(side, out + kOff[I]), ...);
+  return kOff.back();
+}
+
+template <const auto& Fields>
+std::size_t encode_fixed(const RecordSide& side, ByteOrder order, std::uint8_t* out) {
+  constexpr auto kIndex = std::make_index_sequence<std::size(Fields)>();
+  return order == ByteOrder::kHost ? encode_fixed<Fields, ByteOrder::kHost>(side, out, kIndex)
+                                   : encode_fixed<Fields, ByteOrder::kNetwork>(side, out, kIndex);
+}
+
+}  // namespace
+
+std::size_t encode_record(std::span<const TemplateField> fields, const RecordSide& side, ByteOrder order,
+                          std::uint8_t* out) {
+  if (fields.data() == kIpfixV4) return encode_fixed<kIpfixV4>(side, order, out);
+  if (fields.data() == kIpfixV6) return encode_fixed<kIpfixV6>(side, order, out);
+  if (fields.data() == kNetflowV4) return encode_fixed<kNetflowV4>(side, order, out);
+  if (fields.data() == kNetflowV6) return encode_fixed<kNetflowV6>(side, order, out);
+  std::size_t at = 0;  // any other list of fields, one element at a time
+  for (const TemplateField& f : fields) {
+    encode_element(f.ie, side, order, out + at);
+    at += kElements[static_cast<std::size_t>(f.ie)].length;
+  }
+  return at;
+}
+
 void encode_element(Ie ie, const RecordSide& side, ByteOrder order, std::uint8_t* out) {
   const std::size_t len = info_element(ie).length;
   if (ie == Ie::kSourceIpv6 || ie == Ie::kDestinationIpv6) {
@@ -146,12 +232,7 @@ void encode_element(Ie ie, const RecordSide& side, ByteOrder order, std::uint8_t
     std::memset(out, 0, len);
     return;
   }
-  std::uint64_t v = integer_value(ie, side);
-  if (order == ByteOrder::kHost && std::endian::native == std::endian::little) {  // low bytes first
-    for (std::size_t i = 0; i < len; ++i, v >>= 8) out[i] = static_cast<std::uint8_t>(v);
-  } else {
-    for (std::size_t i = len; i-- > 0; v >>= 8) out[i] = static_cast<std::uint8_t>(v);
-  }
+  store(integer_value(ie, side), len, order, out);
 }
 
 std::size_t record_length(std::span<const TemplateField> fields, std::uint32_t features) {

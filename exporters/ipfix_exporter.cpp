@@ -179,12 +179,8 @@ class IpfixExporter : public FlowExporter {
     StoredRecord stored;
     stored.tid = v6 ? kTemplateIdIpv6 : kTemplateIdIpv4;
     const RecordSide side{r, reverse, with_reverse_counters, 0};
-    std::size_t at = 0;
-    for (const TemplateField& f : ipfix_template(v6)) {  // the internal template: every field
-      encode_element(f.ie, side, ByteOrder::kHost, stored.bytes + at);
-      at += info_element(f.ie).length;
-    }
-    stored.size = static_cast<std::uint16_t>(at);
+    // The internal template: every field, in host byte order as libfixbuf reads it.
+    stored.size = static_cast<std::uint16_t>(encode_record(ipfix_template(v6), side, ByteOrder::kHost, stored.bytes));
     if (pending_ == 0) stamp_next_message();
     if (tcp_) unacked_.push_back(stored);
     GError* err = nullptr;

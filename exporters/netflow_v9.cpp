@@ -110,13 +110,9 @@ void NetflowV9Encoder::add_one(const FlowRecord& r, bool reverse) {
     put16(buf_, tid);
     put16(buf_, 0);
   }
-  std::size_t at = buf_.size();
+  const std::size_t at = buf_.size();
   buf_.resize(at + length);
-  const RecordSide side{r, reverse, false, boot_ms_};
-  for (const TemplateField& f : fields) {
-    encode_element(f.ie, side, ByteOrder::kNetwork, buf_.data() + at);
-    at += info_element(f.ie).length;
-  }
+  encode_record(fields, RecordSide{r, reverse, false, boot_ms_}, ByteOrder::kNetwork, buf_.data() + at);
   newest_ms_ = std::max(newest_ms_, r.end / kNanosPerMilli);
   ++count_;
   ++data_records_;

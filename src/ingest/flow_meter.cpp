@@ -103,7 +103,7 @@ void FlowMeter::add(const RawPacket& p) {
   }
 
   FlowRecord& r = f->record;
-  const bool forward = from_initiator({r.src, f->fwd_port}, p.src, sp);
+  const bool forward = from_initiator(r.src, f->fwd_port, p.src, sp);
   const std::uint64_t bytes = p.l3_len;
   if (forward) {
     ++r.packets;

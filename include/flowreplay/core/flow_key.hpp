@@ -46,9 +46,13 @@ struct Endpoint {
 // The direction rule every meter shares: a packet is forward when it comes from the flow's
 // initiator, the endpoint that sent the flow's first packet. `ip_only` compares addresses alone,
 // as CICFlowMeter's released modes do (docs/features.md).
+inline bool from_initiator(const IpAddress& initiator_ip, std::uint16_t initiator_port, const IpAddress& src,
+                           std::uint16_t src_port, bool ip_only = false) {
+  return src == initiator_ip && (ip_only || src_port == initiator_port);
+}
 inline bool from_initiator(const Endpoint& initiator, const IpAddress& src, std::uint16_t src_port,
                            bool ip_only = false) {
-  return src == initiator.ip && (ip_only || src_port == initiator.port);
+  return from_initiator(initiator.ip, initiator.port, src, src_port, ip_only);
 }
 
 }  // namespace flowreplay

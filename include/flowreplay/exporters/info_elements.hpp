@@ -92,6 +92,12 @@ enum class ByteOrder : std::uint8_t { kNetwork, kHost };
 // address is an integer to libfixbuf, so it follows `order` too).
 void encode_element(Ie ie, const RecordSide& side, ByteOrder order, std::uint8_t* out);
 
+// Writes a whole record, every field of `fields` in order (their `when` bits are not looked at:
+// this is libfixbuf's internal record, or a NetFlow v9 data record), and returns its length.
+// The same values as encode_element, without a table lookup per field.
+std::size_t encode_record(std::span<const TemplateField> fields, const RecordSide& side, ByteOrder order,
+                          std::uint8_t* out);
+
 // Total length of a template's fields that `features` enables (kFieldAlways ones always).
 [[nodiscard]] std::size_t record_length(std::span<const TemplateField> fields, std::uint32_t features);
 

@@ -174,7 +174,7 @@ class CicFlow {
 
   bool is_forward(const Pkt& p) const {
     if (p.direction >= 0) return p.direction == 1;
-    return from_initiator({src, src_port}, p.raw->src, p.src_port, q_.direction_by_ip_only);
+    return from_initiator(src, src_port, p.raw->src, p.src_port, q_.direction_by_ip_only);
   }
 
   void first(const Pkt& p, bool forward) {
