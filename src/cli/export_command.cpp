@@ -6,6 +6,7 @@
 
 #include "capture_options.hpp"
 #include "commands.hpp"
+#include "validators.hpp"
 #include "export_options.hpp"
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/exporters/report_writer.hpp"
@@ -72,6 +73,10 @@ Runner add_export(CLI::App& app) {
   cmd->add_option("-r,--report", opts->report, "Also write the records as a CSV report (docs/output.md columns)");
   add_meter_options(cmd, opts->meter, "A long flow is cut into records of at most this long (default 300s)");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
+  cmd->footer(help_footer(
+      "  flowreplay export trace.pcap --ipfix tcp://127.0.0.1:4739\n"
+      "  flowreplay export trace.pcap --netflow9 udp://127.0.0.1:2055 --realtime --multiplier 10\n"
+      "  flowreplay export trace.pcap --ipfix-file flows.ipfix --report flows.csv --active-timeout 60s\n"));
   add_export_options(cmd, opts->exports, true);
   return [opts]() { return run_export(*opts); };
 }

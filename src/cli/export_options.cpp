@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "flowreplay/core/errors.hpp"
+#include "validators.hpp"
 
 namespace flowreplay::cli {
 
@@ -21,16 +22,19 @@ void add_export_options(CLI::App* app, ExportCliOptions& o, bool with_realtime) 
                   "once the collector acknowledged it; a lost connection is retried 5 times, resending the rest)");
   app->add_option("--ipfix-file", o.ipfix_file, "Write flow records as an IPFIX file");
   auto* rate = app->add_option("--rate", o.rate,
-                               "Export at most this many records per second (default: 100000 over UDP, unpaced otherwise)")
-                   ->check(CLI::PositiveNumber);
+                               "Export at most this many records per second, 0.001 to 10^9 (default: 100000 over UDP, "
+                               "unpaced otherwise)")
+                   ->check(finite_range(0.001, 1e9));
   if (with_realtime) {
     auto* rt = app->add_flag("--realtime", o.realtime,
                              "Send each record when its flow ends in trace time (scaled by --multiplier), from the first one on");
-    app->add_option("--multiplier", o.multiplier, "With --realtime: play trace time this many times faster (default 1)")
-        ->check(CLI::PositiveNumber);
+    app->add_option("--multiplier", o.multiplier,
+                    "With --realtime: play trace time this many times faster, 0.001 to 10^6 (default 1)")
+        ->check(finite_range(0.001, 1e6));
     rt->excludes(rate);
   }
-  app->add_option("--odid", o.odid, "IPFIX observation domain id / NetFlow v9 source id (default 1)");
+  app->add_option("--odid", o.odid, "IPFIX observation domain id / NetFlow v9 source id (default 1)")
+      ->check(whole_range(0, UINT32_MAX));
   app->add_flag("--biflow", o.biflow, "IPFIX: one record per flow with RFC 5103 reverse counters (default: two one-way records)");
   app->add_option("--ipfix-time", o.ipfix_time, "IPFIX times: ms (flowStart/EndMilliseconds) or ns (also flowStart/EndNanoseconds)")
       ->check(CLI::IsMember({"ms", "ns"}));

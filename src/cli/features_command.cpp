@@ -6,6 +6,7 @@
 
 #include "capture_options.hpp"
 #include "commands.hpp"
+#include "validators.hpp"
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/time_zone.hpp"
 #include "flowreplay/ingest/cic/cic_meter.hpp"
@@ -93,6 +94,10 @@ Runner add_features(CLI::App& app) {
   cmd->add_option("--activity-timeout", opts->activity_timeout, "Gap that ends an active period (default 5s)");
   cmd->add_option("--tz", opts->tz, "Time zone of the Timestamp column: UTC (default), +03:00, or an IANA name");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
+  cmd->footer(help_footer(
+      "  flowreplay features trace.pcap > feats.csv\n"
+      "  flowreplay features --cic corrected --tz Europe/Berlin trace.pcapng -o feats.csv\n"
+      "  tcpdump -w - -i lo -c 1000 | flowreplay features - -o live.csv\n"));
   return [opts]() { return run_features(*opts); };
 }
 

@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "export_options.hpp"
+#include "validators.hpp"
 #include "flowreplay/synth/default_config.hpp"
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/exporters/flow_exporter.hpp"
@@ -69,6 +70,7 @@ int run_gen(const GenOptions& o) {
   if (!o.duration.empty()) {
     auto d = parse_duration(o.duration);
     if (!d || *d == 0) throw UsageError("gen: --duration expects seconds or a duration like 30s or 500ms, got '" + o.duration + "'");
+    if (*d > kMaxGenDuration) throw UsageError("gen: --duration must be at most 365 days, got '" + o.duration + "'");
     config.duration = *d;
     if (!o.flows) config.max_flows.reset();  // the command line's limit replaces the file's
   }
@@ -158,14 +160,20 @@ Runner add_gen(CLI::App& app) {
       ->check(CLI::IsMember({"pcapng", "pcap"}));
   gen->add_option("-r,--report", opts->report,
                   "Ground-truth CSV, one row per flow (docs/output.md); - for stdout");
-  gen->add_option("-n,--flows", opts->flows, "Stop after N flows (replaces the config's generation limits)")
-      ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
+  gen->add_option("-n,--flows", opts->flows, "Stop after N flows, 1 to 10^10 (replaces the config's generation limits)")
+      ->check(whole_range(1, kMaxFlows));
   gen->add_option("-d,--duration", opts->duration,
                   "Start flows for this long: seconds or 30s, 500ms... (replaces the config's limits; flows in progress finish)");
-  gen->add_option("-s,--seed", opts->seed, "Random seed (default: the config's, 1 in the built-in mix); same seed, same bytes");
+  gen->add_option("-s,--seed", opts->seed, "Random seed (default: the config's, 1 in the built-in mix); same seed, same bytes")
+      ->check(whole_range(0, UINT64_MAX));
   gen->add_flag("-q,--quiet", opts->quiet, "No progress line and no summary on stderr");
   gen->add_flag("--print-default-config", opts->print_default, "Print the built-in default mix as YAML and exit");
   add_export_options(gen, opts->exports, false);
+  gen->footer(help_footer(
+      "  flowreplay gen --pcap out.pcapng                       # the built-in mix, 10 000 flows\n"
+      "  flowreplay gen -c configs/https.yaml --flows 50000 --pcap https.pcapng --report truth.csv\n"
+      "  flowreplay gen --duration 60s --pcap - | tshark -r - -q -z conv,tcp\n"
+      "  flowreplay gen --report truth.csv --ipfix udp://127.0.0.1:4739\n"));
   return [opts]() { return run_gen(*opts); };
 }
 

@@ -3,11 +3,54 @@
 // Exit codes: 0 success, 1 runtime failure (I/O, unreachable collector), 2 usage or config error.
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "commands.hpp"
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/version.hpp"
+
+namespace {
+
+// Levenshtein distance, for "did you mean".
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "unknown command 'frobnicate'", with the nearest command when one is close.
+std::string unknown_command(const CLI::App& app, const std::string& given) {
+  std::string list;
+  std::string best;
+  std::size_t best_distance = 3;  // suggest only within two edits
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    const std::string& name = sub->get_name();
+    list += (list.empty() ? "" : ", ") + name;
+    const std::size_t d = edit_distance(given, name);
+    if (d < best_distance || (name.rfind(given, 0) == 0 && !given.empty())) {
+      best_distance = std::min(d, best_distance);
+      best = name;
+    }
+  }
+  std::string message = "unknown command '" + given + "'";
+  if (!best.empty()) message += " (did you mean '" + best + "'?)";
+  return message + "; commands: " + list + ". Run 'flowreplay --help'.";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // A closed pipe must come back as EPIPE from write(), reported with exit code 1, not kill us.
@@ -19,11 +62,32 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "flowreplay " FLOWREPLAY_VERSION);
   app.require_subcommand(1);
   app.fallthrough(false);
+  app.footer("\nExit codes: 0 success; 1 runtime failure; 2 usage or configuration error.");
+  // Every parse error is one line on stderr, as every other error is.
+  app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+    std::string where;  // the subcommand being parsed, if any
+    if (failed != nullptr) {
+      const auto parsed = failed->get_subcommands();
+      if (!parsed.empty()) where = parsed.front()->get_name();
+    }
+    return "flowreplay: " + (where.empty() ? std::string() : where + ": ") + e.what() + " (see 'flowreplay " +
+           (where.empty() ? std::string() : where + " ") + "--help')\n";
+  });
   const flowreplay::cli::Runner gen = flowreplay::cli::add_gen(app);
   const flowreplay::cli::Runner features = flowreplay::cli::add_features(app);
   const flowreplay::cli::Runner export_records = flowreplay::cli::add_export(app);
   const flowreplay::cli::Runner profile = flowreplay::cli::add_profile(app);
 
+  const auto is_command = [&](const char* name) {
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      if (sub->get_name() == name) return true;
+    }
+    return false;
+  };
+  if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
+    std::fprintf(stderr, "flowreplay: %s\n", unknown_command(app, argv[1]).c_str());
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -6,6 +6,7 @@
 
 #include "capture_options.hpp"
 #include "commands.hpp"
+#include "validators.hpp"
 #include "flowreplay/exporters/profile_writer.hpp"
 
 namespace flowreplay::cli {
@@ -53,6 +54,9 @@ Runner add_profile(CLI::App& app) {
                                       "merges the records an exporter's active timeout cut)");
   cmd->add_flag("--addresses", opts->addresses, "Also write SRC_IP and DST_IP (a profile is anonymous without them)");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
+  cmd->footer(help_footer(
+      "  flowreplay profile trace.pcap -o profile.csv\n"
+      "  flowreplay profile --addresses --inactive-timeout 15s trace.pcapng > profile.csv\n"));
   return [opts]() { return run_profile(*opts); };
 }
 

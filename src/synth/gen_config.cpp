@@ -132,6 +132,12 @@ PatternConfig default_pattern(AppType type) {
 
 namespace {
 
+constexpr std::uint64_t kMaxNodes = 100'000;  // YAML nodes, aliases expanded
+constexpr int kMaxDepth = 64;
+constexpr double kMinBitrate = 1e3;            // 1 kbps
+constexpr double kMaxBitrate = 1e12;           // 1 Tbps
+constexpr Duration kMaxRangeDuration = 3600 * kNanosPerSecond;
+
 // Reads one YAML document with positions for messages.
 class Reader {
  public:
@@ -152,13 +158,26 @@ class Reader {
   void check_keys(const YAML::Node& map, const std::string& path, std::initializer_list<std::string_view> allowed) const {
     if (!map.IsMap()) fail(map, path, "expected a mapping of keys");
     for (const auto& kv : map) {
-      const auto key = kv.first.as<std::string>();
+      const auto key = key_name(kv.first, path);
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         std::string list;
         for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
         fail(kv.first, join(path, key), "unknown key (allowed: " + list + ")");
       }
     }
+  }
+
+  // A mapping key: a plain scalar (not a `? [a, b]` complex key).
+  std::string key_name(const YAML::Node& key, const std::string& path) const {
+    if (!key.IsScalar()) fail(key, path, "keys must be plain names, not lists or mappings");
+    return key.Scalar();
+  }
+
+  // Walks the document as the reader will, counting nodes with every alias expanded where it is
+  // used; a document that expands beyond kMaxNodes (a "billion laughs" file) is rejected.
+  void check_size(const YAML::Node& root) const {
+    std::uint64_t budget = kMaxNodes;
+    walk(root, budget, 0);
   }
 
   static std::string join(const std::string& path, std::string_view key) {
@@ -170,11 +189,36 @@ class Reader {
     return n.Scalar();
   }
 
+  // A value quoted in a message, cut to a readable length.
+  static std::string quote(const std::string& s) {
+    constexpr std::size_t kMaxQuoted = 64;
+    return "'" + (s.size() <= kMaxQuoted ? s : s.substr(0, kMaxQuoted) + "...") + "'";
+  }
+
+  // A number within [lo, hi], both documented in docs/config.md.
+  double number_in(const YAML::Node& n, const std::string& key, double lo, double hi) const {
+    const double v = number(n, key);
+    if (v < lo || v > hi) fail(n, key, "must be between " + format_number(lo) + " and " + format_number(hi));
+    return v;
+  }
+
+  static std::string format_number(double v) {
+    std::ostringstream os;
+    os << v;
+    return os.str();
+  }
+
+  Duration duration_max(const YAML::Node& n, const std::string& key, Duration max, const char* max_text) const {
+    const Duration d = duration(n, key);
+    if (d > max) fail(n, key, std::string("must be at most ") + max_text);
+    return d;
+  }
+
   double number(const YAML::Node& n, const std::string& key) const {
     const auto s = scalar(n, key);
     double v = 0;
     const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) fail(n, key, "expected a number, got '" + s + "'");
+    if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) fail(n, key, "expected a number, got " + quote(s));
     return v;
   }
 
@@ -182,7 +226,7 @@ class Reader {
     const auto s = scalar(n, key);
     std::uint64_t v = 0;
     const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || ptr != s.data() + s.size()) fail(n, key, "expected a whole number, got '" + s + "'");
+    if (ec != std::errc() || ptr != s.data() + s.size()) fail(n, key, "expected a whole number, got " + quote(s));
     if (v < lo || v > hi) fail(n, key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
     return v;
   }
@@ -194,7 +238,7 @@ class Reader {
     double v = 0;
     const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || ptr != s.data() + s.size() || !(v >= 0 && v <= 100)) {
-      fail(n, key, "expected a percentage from 0 to 100, got '" + n.Scalar() + "'");
+      fail(n, key, "expected a percentage from 0 to 100, got " + quote(n.Scalar()));
     }
     return v;
   }
@@ -211,14 +255,15 @@ class Reader {
   Duration duration(const YAML::Node& n, const std::string& key) const {
     const auto s = scalar(n, key);
     auto d = parse_duration(s);
-    if (!d) fail(n, key, "expected a duration like 250ms, 10us or 1.5s, got '" + s + "'");
+    if (!d) fail(n, key, "expected a duration like 250ms, 10us or 1.5s, got " + quote(s));
     return *d;
   }
 
   double bitrate(const YAML::Node& n, const std::string& key) const {
     const auto s = scalar(n, key);
     auto r = parse_bitrate(s);
-    if (!r) fail(n, key, "expected a bit rate like 10Gbps or 100Mbps, got '" + s + "'");
+    if (!r) fail(n, key, "expected a bit rate like 10Gbps or 100Mbps, got " + quote(s));
+    if (*r < kMinBitrate || *r > kMaxBitrate) fail(n, key, "must be between 1kbps and 1Tbps");
     return *r;
   }
 
@@ -234,7 +279,7 @@ class Reader {
       const auto dash = s.find('-');
       auto parse = [&](std::string_view part, std::int64_t& out) {
         const auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), out);
-        if (ec != std::errc() || ptr != part.data() + part.size()) fail(n, key, "expected a number or a range like 200-900, got '" + s + "'");
+        if (ec != std::errc() || ptr != part.data() + part.size()) fail(n, key, "expected a number or a range like 200-900, got " + quote(s));
       };
       parse(std::string_view(s).substr(0, dash), r.lo);
       r.hi = r.lo;
@@ -245,7 +290,7 @@ class Reader {
     return r;
   }
 
-  // "1ms-30ms", "5ms", or [1ms, 30ms].
+  // "1ms-30ms", "5ms", or [1ms, 30ms]; at most an hour.
   DurationRange duration_range(const YAML::Node& n, const std::string& key) const {
     DurationRange r;
     if (n.IsSequence()) {
@@ -257,10 +302,11 @@ class Reader {
       const auto dash = s.find('-');
       auto lo = parse_duration(std::string_view(s).substr(0, dash));
       auto hi = dash == std::string::npos ? lo : parse_duration(std::string_view(s).substr(dash + 1));
-      if (!lo || !hi) fail(n, key, "expected a duration or a range like 1ms-30ms, got '" + s + "'");
+      if (!lo || !hi) fail(n, key, "expected a duration or a range like 1ms-30ms, got " + quote(s));
       r = {*lo, *hi};
     }
     if (r.lo > r.hi) fail(n, key, "the low end of the range is above the high end");
+    if (r.hi > kMaxRangeDuration) fail(n, key, "must be at most 1h");
     return r;
   }
 
@@ -269,8 +315,8 @@ class Reader {
     auto one = [&](const YAML::Node& item) {
       const auto s = scalar(item, key);
       auto c = Cidr::parse(s);
-      if (!c) fail(item, key, "not a CIDR prefix like 10.0.0.0/16 or fd00::/64: '" + s + "'");
-      if (c->host_count() == 0) fail(item, key, "prefix has no host addresses: '" + s + "'");
+      if (!c) fail(item, key, "not a CIDR prefix like 10.0.0.0/16 or fd00::/64: " + quote(s));
+      if (c->host_count() == 0) fail(item, key, "prefix has no host addresses: " + quote(s));
       out.push_back(*c);
     };
     if (n.IsSequence()) {
@@ -295,13 +341,27 @@ class Reader {
   MacRange mac_range(const YAML::Node& n, const std::string& key) const {
     const auto s = scalar(n, key);
     auto r = MacRange::parse(s);
-    if (!r) fail(n, key, "not a MAC range like 02:00:00:00:00:00/24: '" + s + "'");
+    if (!r) fail(n, key, "not a MAC range like 02:00:00:00:00:00/24: " + quote(s));
     if (r->prefix < 8) fail(n, key, "the prefix must be /8 or longer so addresses stay unicast");
     if ((r->base.value() >> 40) & 1) fail(n, key, "a group (multicast) MAC cannot be a host address");
     return *r;
   }
 
  private:
+  void walk(const YAML::Node& n, std::uint64_t& budget, int depth) const {
+    if (budget-- == 0) fail(n, "", "the document is too large once its aliases are expanded (more than " +
+                                       std::to_string(kMaxNodes) + " nodes)");
+    if (depth > kMaxDepth) fail(n, "", "nested more than " + std::to_string(kMaxDepth) + " levels deep");
+    if (n.IsSequence()) {
+      for (const auto& item : n) walk(item, budget, depth + 1);
+    } else if (n.IsMap()) {
+      for (const auto& kv : n) {
+        walk(kv.first, budget, depth + 1);
+        walk(kv.second, budget, depth + 1);
+      }
+    }
+  }
+
   std::string origin_;
 };
 
@@ -311,19 +371,19 @@ void read_generation(const Reader& rd, const YAML::Node& n, GenConfig& c) {
     rd.fail(n["bandwidth"], "generation.bandwidth", "give flows_per_second or bandwidth, not both");
   }
   if (auto v = n["flows_per_second"]) {
-    const double fps = rd.number(v, "generation.flows_per_second");
-    if (fps <= 0) rd.fail(v, "generation.flows_per_second", "must be above 0");
-    c.flows_per_second = fps;
+    if (rd.number(v, "generation.flows_per_second") <= 0) rd.fail(v, "generation.flows_per_second", "must be above 0");
+    c.flows_per_second = rd.number_in(v, "generation.flows_per_second", kMinFlowsPerSecond, kMaxFlowsPerSecond);
   }
   if (auto v = n["bandwidth"]) c.bandwidth_bps = rd.bitrate(v, "generation.bandwidth");
-  if (auto v = n["max_flows"]) c.max_flows = rd.whole(v, "generation.max_flows", 1, UINT64_MAX);
+  if (auto v = n["max_flows"]) c.max_flows = rd.whole(v, "generation.max_flows", 1, kMaxFlows);
   if (auto v = n["duration"]) {
-    c.duration = rd.duration(v, "generation.duration");
+    c.duration = rd.duration_max(v, "generation.duration", kMaxGenDuration, "365 days");
     if (*c.duration == 0) rd.fail(v, "generation.duration", "must be above 0");
   }
   if (auto v = n["start_time"]) {
     auto t = parse_epoch_seconds(rd.scalar(v, "generation.start_time"));
     if (!t) rd.fail(v, "generation.start_time", "expected Unix seconds like 1700000000 or 1700000000.000000123");
+    if (*t > kMaxStartTime) rd.fail(v, "generation.start_time", "must be at most 4000000000 (2096-10-02)");
     c.start_time = *t;
   }
   if (auto v = n["seed"]) c.seed = rd.whole(v, "generation.seed", 0, UINT64_MAX);
@@ -426,7 +486,7 @@ void read_packets(const Reader& rd, const YAML::Node& n, GenConfig& c) {
     std::vector<SizeBin> bins;
     double total = 0;
     for (const auto& kv : h) {
-      const std::string key = "packets.size_histogram." + kv.first.as<std::string>();
+      const std::string key = "packets.size_histogram." + rd.key_name(kv.first, "packets.size_histogram");
       const auto range = rd.int_range(kv.first, key, 60, 9018);
       // Probabilities or relative weights: the histogram is normalized to sum 1.
       const auto text = rd.scalar(kv.second, key);
@@ -451,10 +511,12 @@ void read_timing(const Reader& rd, const YAML::Node& n, GenConfig& c) {
   if (auto v = n["rtt"]) c.rtt = rd.duration_range(v, "timing.rtt");
   if (auto v = n["client_rtt"]) c.client_rtt = rd.duration_range(v, "timing.client_rtt");
   if (auto v = n["max_interpacket_gap"]) {
-    c.max_gap = rd.duration(v, "timing.max_interpacket_gap");
+    c.max_gap = rd.duration_max(v, "timing.max_interpacket_gap", kMaxRangeDuration, "1h");
     if (c.max_gap == 0) rd.fail(v, "timing.max_interpacket_gap", "must be above 0 (leave it out for no limit)");
   }
-  if (auto v = n["min_dir_switch_gap"]) c.min_dir_switch_gap = rd.duration(v, "timing.min_dir_switch_gap");
+  if (auto v = n["min_dir_switch_gap"]) {
+    c.min_dir_switch_gap = rd.duration_max(v, "timing.min_dir_switch_gap", kNanosPerSecond, "1s");
+  }
 }
 
 // Values that no section sets on its own fall back to these.
@@ -487,17 +549,20 @@ GenConfig load_gen_config_text(std::string_view yaml, const std::string& origin)
   }
   GenConfig c = base_config();
   c.origin = origin;
-  if (!root || root.IsNull()) return c;
-  rd.check_keys(root, "", {"generation", "traffic_patterns", "network", "packets", "timing"});
+  const bool empty = !root || root.IsNull();  // an empty or comment-only file: every default
   try {
-    if (auto n = root["generation"]) read_generation(rd, n, c);
-    if (auto n = root["traffic_patterns"]) {
-      c.patterns.clear();
-      read_patterns(rd, n, c);
+    if (!empty) {
+      rd.check_size(root);
+      rd.check_keys(root, "", {"generation", "traffic_patterns", "network", "packets", "timing"});
+      if (auto n = root["generation"]) read_generation(rd, n, c);
+      if (auto n = root["traffic_patterns"]) {
+        c.patterns.clear();
+        read_patterns(rd, n, c);
+      }
+      if (auto n = root["network"]) read_network(rd, n, c);
+      if (auto n = root["packets"]) read_packets(rd, n, c);
+      if (auto n = root["timing"]) read_timing(rd, n, c);
     }
-    if (auto n = root["network"]) read_network(rd, n, c);
-    if (auto n = root["packets"]) read_packets(rd, n, c);
-    if (auto n = root["timing"]) read_timing(rd, n, c);
   } catch (const YAML::Exception& e) {
     rd.fail(e.mark, "", e.msg);
   }
@@ -517,9 +582,14 @@ GenConfig load_gen_config_text(std::string_view yaml, const std::string& origin)
 GenConfig load_gen_config_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open the config file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_gen_config_text(text.str(), path);
+  // Read one byte past the limit, so that an endless input (/dev/zero, a pipe) stops there.
+  std::string text(kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxConfigBytes) {
+    throw ConfigError(path + ": larger than " + std::to_string(kMaxConfigBytes >> 20) + " MiB; not a traffic mix");
+  }
+  return load_gen_config_text(text, path);
 }
 
 GenConfig default_gen_config() { return load_gen_config_text(default_config_yaml(), "<built-in default>"); }

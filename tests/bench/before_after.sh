@@ -58,7 +58,6 @@ irs() {  # COMMAND... -> total instructions
   valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" "$@" >/dev/null 2>&1
   callgrind_annotate "$dir/cg.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}'
 }
-small=$((packets / 4))
 "$new/src/flowreplay" gen -q --flows 5000 --pcap "$dir/small.pcapng"
 n_small=$(capinfos -c -M "$dir/small.pcapng" | awk '/Number of packets/ {print $4}')
 row() {  # NAME PACKETS OLD_CMD... -- NEW_CMD...
@@ -75,4 +74,3 @@ row "features --cic head ($n_small packets)" "$n_small" \
 row "features --cic corrected ($n_small packets)" "$n_small" \
   "$old/src/flowreplay" features -q --cic corrected "$dir/small.pcapng" -o /dev/null \
   "$new/src/flowreplay" features -q --cic corrected "$dir/small.pcapng" -o /dev/null
-: "$small"

@@ -5,6 +5,8 @@
 
 #include "flowreplay/core/errors.hpp"
 
+#include <sstream>
+
 namespace flowreplay {
 namespace {
 
@@ -79,6 +81,67 @@ TEST(GenConfig, ErrorsNameFileLineColumnAndKey) {
             "t.yaml:2:50: traffic_patterns[0].response_bytes: must lie within 1-16384");
   EXPECT_NE(error_of("timing: {rtt: 5ms-1ms}\n").find("t.yaml:1:15: timing.rtt: the low end"), std::string::npos);
   EXPECT_NE(error_of("[unclosed\n").find("t.yaml:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace flowreplay
+
+namespace flowreplay {
+namespace {
+
+// An empty or comment-only config is every key left out: the documented defaults (docs/config.md).
+TEST(GenConfigLimits, EmptyConfigMeansTheDefaults) {
+  for (const char* text : {"", "# only a comment\n", "---\n"}) {
+    const GenConfig c = load_gen_config_text(text, "e.yaml");
+    ASSERT_TRUE(c.flows_per_second) << text;
+    EXPECT_DOUBLE_EQ(*c.flows_per_second, 1000);
+    ASSERT_TRUE(c.max_flows);
+    EXPECT_EQ(*c.max_flows, 10000u);
+    EXPECT_EQ(c.start_time, 1'700'000'000LL * kNanosPerSecond);
+    ASSERT_EQ(c.patterns.size(), 1u);
+  }
+}
+
+TEST(GenConfigLimits, NumbersOutsideTheirRangeAreRejected) {
+  EXPECT_EQ(error_of("generation: {flows_per_second: 1e-12}"),
+            "t.yaml:1:32: generation.flows_per_second: must be between 0.001 and 1e+07");
+  EXPECT_EQ(error_of("generation: {flows_per_second: .nan}"),
+            "t.yaml:1:32: generation.flows_per_second: expected a number, got '.nan'");
+  EXPECT_EQ(error_of("generation: {bandwidth: 1e-300bps}"), "t.yaml:1:25: generation.bandwidth: must be between 1kbps and 1Tbps");
+  EXPECT_EQ(error_of("generation: {max_flows: 99999999999999999999}"),
+            "t.yaml:1:25: generation.max_flows: expected a whole number, got '99999999999999999999'");
+  EXPECT_EQ(error_of("generation: {max_flows: 10000000001}"),
+            "t.yaml:1:25: generation.max_flows: must be between 1 and 10000000000");
+  EXPECT_EQ(error_of("generation: {start_time: 5000000000}"),
+            "t.yaml:1:26: generation.start_time: must be at most 4000000000 (2096-10-02)");
+  EXPECT_EQ(error_of("generation: {duration: 400d}"),
+            "t.yaml:1:24: generation.duration: expected a duration like 250ms, 10us or 1.5s, got '400d'");
+  EXPECT_EQ(error_of("generation: {duration: 9000h}"), "t.yaml:1:24: generation.duration: must be at most 365 days");
+  EXPECT_EQ(error_of("timing: {rtt: 1ms-2h}"), "t.yaml:1:15: timing.rtt: must be at most 1h");
+  EXPECT_EQ(error_of("timing: {link_speed: 5Tbps}"), "t.yaml:1:22: timing.link_speed: must be between 1kbps and 1Tbps");
+}
+
+TEST(GenConfigLimits, ComplexKeysAndLongValuesGiveClearErrors) {
+  EXPECT_EQ(error_of("? [a, b]\n: 1\n"), "t.yaml:1:3: keys must be plain names, not lists or mappings");
+  EXPECT_EQ(error_of("generation:\n  ? {x: 1}\n  : 2\n"), "t.yaml:2:5: generation: keys must be plain names, not lists or mappings");
+  const std::string huge(100000, 'x');
+  const std::string e = error_of("generation: {seed: " + huge + "}");
+  EXPECT_LT(e.size(), 200u) << e.size();
+  EXPECT_EQ(e.rfind("t.yaml:1:20: generation.seed: expected a whole number, got 'xxxx", 0), 0u) << e;
+  EXPECT_NE(e.find("...'"), std::string::npos);
+}
+
+// "Billion laughs": each level refers to the one below ten times; 9 levels expand to 10^9 nodes.
+TEST(GenConfigLimits, AliasBombIsRejected) {
+  std::ostringstream yaml;
+  yaml << "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    yaml << 'a' << i << ": &a" << i << " [";
+    for (int k = 0; k < 10; ++k) yaml << (k ? ", " : "") << "*a" << i - 1;
+    yaml << "]\n";
+  }
+  const std::string e = error_of(yaml.str());
+  EXPECT_NE(e.find("too large once its aliases are expanded"), std::string::npos) << e;
 }
 
 }  // namespace

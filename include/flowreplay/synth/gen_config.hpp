@@ -42,6 +42,14 @@ struct DurationRange {
 // request and response each travel as one record.
 inline constexpr std::int64_t kTlsMaxPlaintext = 16384;
 
+// Bounds of the generation limits, the same for the config and the command line (docs/config.md).
+inline constexpr std::uint64_t kMaxFlows = 10'000'000'000;          // max_flows, --flows
+inline constexpr double kMinFlowsPerSecond = 0.001;
+inline constexpr double kMaxFlowsPerSecond = 10'000'000;
+inline constexpr Duration kMaxGenDuration = 365LL * 24 * 3600 * kNanosPerSecond;  // duration, --duration
+inline constexpr Timestamp kMaxStartTime = 4'000'000'000LL * kNanosPerSecond;    // start_time: 2096-10-02
+inline constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;             // a config file, 1 MiB
+
 struct PatternConfig {
   AppType type = AppType::kRandom;
   double percentage = 0;          // share of flows, 0..100

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#include "validators.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace flowreplay::cli {
+
+namespace {
+
+std::string text_of(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+}  // namespace
+
+CLI::Validator finite_range(double lo, double hi) {
+  const std::string range = text_of(lo) + " to " + text_of(hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& s) -> std::string {
+        double v = 0;
+        const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) return "expected a number, got '" + s + "'";
+        if (v < lo || v > hi) return "'" + s + "' is outside " + range;
+        return {};
+      },
+      "NUMBER in " + range);
+}
+
+CLI::Validator whole_range(std::uint64_t lo, std::uint64_t hi) {
+  const std::string range = std::to_string(lo) + " to " + std::to_string(hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& s) -> std::string {
+        std::uint64_t v = 0;
+        const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec == std::errc::result_out_of_range || (ec == std::errc() && ptr == s.data() + s.size() && (v < lo || v > hi))) {
+          return "'" + s + "' is outside " + range;
+        }
+        if (ec != std::errc() || ptr != s.data() + s.size()) return "expected a whole number, got '" + s + "'";
+        return {};
+      },
+      "INT in " + range);
+}
+
+std::string help_footer(const std::string& examples) {
+  return "\nExamples:\n" + examples +
+         "\nExit codes: 0 success; 1 runtime failure (an output could not be written, an input is unreadable or "
+         "truncated, a collector lost records); 2 usage or configuration error. Full reference: docs/cli.md.";
+}
+
+}  // namespace flowreplay::cli

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// Checks of command-line values that CLI11's own validators let through: NaN and infinities
+// (CLI::Range and CLI::PositiveNumber compare false with NaN, so they pass), and negative numbers
+// given to an unsigned option (which the conversion would wrap to 2^64 - n).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace flowreplay::cli {
+
+// A finite number within [lo, hi].
+CLI::Validator finite_range(double lo, double hi);
+
+// A whole number without a sign, within [lo, hi].
+CLI::Validator whole_range(std::uint64_t lo, std::uint64_t hi);
+
+// The footer of a subcommand's --help: examples, then the exit codes every command shares.
+std::string help_footer(const std::string& examples);
+
+}  // namespace flowreplay::cli
