@@ -36,8 +36,8 @@ TEST(TimeZone, IanaZoneFollowsDaylightSaving) {
 
 // A hand-made version 1 TZif file: two local time types, one transition at t = 1000 s.
 TEST(TimeZone, TzifFromBytes) {
-  std::vector<std::uint8_t> b = {'T', 'Z', 'i', 'f', 0};
-  b.resize(20, 0);  // version 1, reserved
+  std::vector<std::uint8_t> b(20, 0);  // magic, version 1, reserved
+  b[0] = 'T', b[1] = 'Z', b[2] = 'i', b[3] = 'f';
   auto be32 = [&](std::uint32_t v) {
     for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<std::uint8_t>(v >> s));
   };
@@ -53,8 +53,8 @@ TEST(TimeZone, TzifFromBytes) {
   EXPECT_EQ(tz->offset_at(999), 0);
   EXPECT_EQ(tz->offset_at(1000), 3600);
   EXPECT_EQ(tz->offset_at(1'000'000), 3600);
-  b.resize(b.size() - 3);  // cut off
-  EXPECT_FALSE(TimeZone::from_tzif(b));
+  const std::vector<std::uint8_t> cut(b.begin(), b.end() - 3);
+  EXPECT_FALSE(TimeZone::from_tzif(cut));
   EXPECT_FALSE(TimeZone::from_tzif(std::vector<std::uint8_t>(60, 0)));
 }
 
