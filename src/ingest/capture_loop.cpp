@@ -22,7 +22,8 @@ CaptureStats run_capture(FrameSource& source, std::span<PacketMeter* const> mete
   CapturedFrame frame;
   while (source.next(frame)) {
     ++stats.frames;
-    if (auto packet = decode_packet(link_type, frame.data, frame.caplen, frame.ts, stats.decode)) {
+    const int link = frame.link_type >= 0 ? frame.link_type : link_type;
+    if (auto packet = decode_packet(link, frame.data, frame.caplen, frame.ts, stats.decode)) {
       if (stats.decode.decoded == 1) {
         stats.first = packet->ts;
         if (callbacks.on_first) callbacks.on_first(stats.first);

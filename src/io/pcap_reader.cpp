@@ -7,8 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstring>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 
@@ -35,11 +37,6 @@ PcapReader::PcapReader(const std::string& path)
   link_type_ = pcap_datalink(handle_);
 }
 
-PcapReader::~PcapReader() {
-  if (handle_ != nullptr) pcap_close(handle_);
-  if (map_ != nullptr) munmap(const_cast<std::uint8_t*>(map_), map_size_);
-}
-
 namespace {
 
 constexpr std::uint32_t kMagicMicros = 0xa1b2c3d4;
@@ -53,7 +50,88 @@ std::uint32_t load32(const std::uint8_t* p, bool swapped) {
   return swapped ? __builtin_bswap32(v) : v;
 }
 
+std::uint16_t load16(const std::uint8_t* p, bool swapped) {
+  std::uint16_t v;
+  std::memcpy(&v, p, 2);
+  return swapped ? __builtin_bswap16(v) : v;
+}
+
+// pcapng block types and offsets (draft-ietf-opsawg-pcapng section 4).
+constexpr std::uint32_t kIdb = 1;
+constexpr std::uint32_t kSpb = 3;
+constexpr std::uint32_t kEpb = 6;
+constexpr std::size_t kBlockHeader = 8;   // type, total length
+constexpr std::size_t kBlockTrailer = 4;  // total length again
+constexpr std::size_t kIdbOptions = 16;   // after link type, reserved, snaplen
+constexpr std::size_t kEpbData = 28;      // after interface id, timestamp (2 words), caplen, origlen
+constexpr std::size_t kSpbData = 12;      // after original length
+constexpr std::uint16_t kOptEnd = 0;
+constexpr std::uint16_t kOptTsresol = 9;
+constexpr std::uint16_t kOptTsoffset = 14;
+// ns since 1970 in an int64 end in 2262; a timestamp past this many seconds cannot be held.
+constexpr std::uint64_t kMaxSeconds = 9'000'000'000ULL;
+
+// The SIGBUS guard. A file mapped for reading that is truncated under the map raises SIGBUS on the
+// next access past its new end. The handler maps a zero page over the faulting page, so that the
+// access completes, and counts the fault in the map's slot; the reader checks the count after
+// touching each record and ends the stream with a message. Faults outside a guarded map get the
+// default action.
+constexpr int kGuardSlots = 16;
+struct GuardSlot {
+  std::atomic<std::uintptr_t> begin{0};
+  std::atomic<std::uintptr_t> end{0};
+  std::atomic<std::uint32_t> faults{0};
+};
+GuardSlot g_guards[kGuardSlots];
+std::atomic<std::uintptr_t> g_page{4096};
+
+void on_sigbus(int sig, siginfo_t* info, void* /*context*/) {
+  const auto addr = reinterpret_cast<std::uintptr_t>(info->si_addr);
+  for (GuardSlot& g : g_guards) {
+    if (addr >= g.begin.load() && addr < g.end.load()) {
+      const std::uintptr_t page = addr & ~(g_page.load() - 1);
+      mmap(reinterpret_cast<void*>(page), g_page.load(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+      g.faults.fetch_add(1);
+      return;
+    }
+  }
+  signal(sig, SIG_DFL);  // not a guarded map: returning re-runs the access, which now kills as usual
+}
+
+int guard(const std::uint8_t* map, std::size_t size) {
+  static const bool installed = [] {
+    g_page.store(static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE)));
+    struct sigaction sa {};
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGBUS, &sa, nullptr) == 0;
+  }();
+  if (!installed) return -1;
+  for (int i = 0; i < kGuardSlots; ++i) {
+    std::uintptr_t free_slot = 0;
+    if (g_guards[i].begin.compare_exchange_strong(free_slot, reinterpret_cast<std::uintptr_t>(map))) {
+      g_guards[i].faults.store(0);
+      g_guards[i].end.store(reinterpret_cast<std::uintptr_t>(map) + size);
+      return i;
+    }
+  }
+  return -1;  // more than kGuardSlots maps at once: this one reads unguarded
+}
+
+void unguard(int slot) {
+  if (slot < 0) return;
+  g_guards[slot].end.store(0);
+  g_guards[slot].begin.store(0);
+}
+
 }  // namespace
+
+PcapReader::~PcapReader() {
+  if (handle_ != nullptr) pcap_close(handle_);
+  if (map_ != nullptr) munmap(const_cast<std::uint8_t*>(map_), map_size_);
+  unguard(guard_slot_);
+}
 
 // Classic pcap (draft-ietf-opsawg-pcap): a 24-byte file header whose magic gives byte order and
 // µs or ns fractions, then 16-byte record headers. Anything else is left to libpcap.
@@ -96,6 +174,7 @@ bool PcapReader::open_mapped(const std::string& path) {
   madvise(m, static_cast<std::size_t>(st.st_size), MADV_SEQUENTIAL);
   map_ = static_cast<const std::uint8_t*>(m);
   map_size_ = static_cast<std::size_t>(st.st_size);
+  guard_slot_ = guard(map_, map_size_);
   if (!pcapng_) {
     pos_ = 24;
     link_type_ = static_cast<int>(load32(head + 20, swapped_) & 0x03ffffff);  // low bits: LINKTYPE_*
@@ -119,13 +198,70 @@ bool PcapReader::truncate(std::string message) {
   return false;
 }
 
-// pcapng (draft-ietf-opsawg-pcapng): SHB, IDB (link type, if_tsresol), EPB, SPB; other blocks are
-// skipped. Every block is length-checked against the file before it is read.
+bool PcapReader::corrupt(std::size_t offset, const std::string& what) {
+  return truncate("corrupt pcapng: block at offset " + std::to_string(offset) + ": " + what);
+}
+
+// Reads every page of [p, p + n) once, so that a page the file no longer has faults here, inside
+// the reader, and not later in a caller; false when any page of the map has vanished.
+bool PcapReader::touch(const std::uint8_t* p, std::size_t n) {
+  if (guard_slot_ < 0 || n == 0) return true;
+  const std::size_t page = g_page.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < n; i += page) static_cast<void>(*static_cast<const volatile std::uint8_t*>(p + i));
+  static_cast<void>(*static_cast<const volatile std::uint8_t*>(p + n - 1));
+  if (g_guards[guard_slot_].faults.load(std::memory_order_relaxed) == 0) return true;
+  truncated_ = true;
+  message_ = "the file shrank while it was read";
+  return false;
+}
+
+// An Interface Description Block: the interface's link type and the options that set its clock.
+bool PcapReader::read_idb(const std::uint8_t* b, std::uint32_t len, std::size_t offset) {
+  Interface ifc;
+  ifc.link_type = load16(b + kBlockHeader, swapped_);
+  std::size_t o = kIdbOptions;
+  while (o + 4 <= len - kBlockTrailer) {
+    const std::uint16_t code = load16(b + o, swapped_);
+    const std::uint16_t olen = load16(b + o + 2, swapped_);
+    if (code == kOptEnd) break;
+    if (o + 4 + ((olen + 3u) & ~3u) > len - kBlockTrailer) return corrupt(offset, "an option runs past the block's end");
+    const std::uint8_t* v = b + o + 4;
+    if (code == kOptTsresol && olen >= 1) {  // 10^-n, or 2^-n with the top bit set
+      const int n = v[0] & 0x7f;
+      const bool binary = (v[0] & 0x80) != 0;
+      if (binary ? n > 63 : n > 19) {
+        return corrupt(offset, std::string("if_tsresol ") + (binary ? "2" : "10") + "^-" + std::to_string(n) +
+                                   " is not representable in 64 bits");
+      }
+      ifc.units_per_second = 1;
+      for (int k = 0; k < n; ++k) ifc.units_per_second *= binary ? 2 : 10;
+    } else if (code == kOptTsoffset && olen == 8) {
+      std::uint64_t off;  // a 64-bit integer in the section's byte order
+      std::memcpy(&off, v, 8);
+      if (swapped_) off = __builtin_bswap64(off);
+      ifc.offset_seconds = static_cast<std::int64_t>(off);
+      if (ifc.offset_seconds < -static_cast<std::int64_t>(kMaxSeconds) ||
+          ifc.offset_seconds > static_cast<std::int64_t>(kMaxSeconds)) {
+        return corrupt(offset, "if_tsoffset " + std::to_string(ifc.offset_seconds) + " s is out of range");
+      }
+    }
+    o += 4 + ((olen + 3u) & ~3u);
+  }
+  if (link_type_ < 0) link_type_ = ifc.link_type;  // the source's link type: the first interface's
+  interfaces_.push_back(ifc);
+  return true;
+}
+
+// pcapng (draft-ietf-opsawg-pcapng): SHB, IDB (link type, if_tsresol, if_tsoffset), EPB, SPB;
+// other blocks are skipped. Every block's two length fields are checked against each other and
+// against the file before it is read; impossible values end the stream with the block's offset.
 bool PcapReader::next_mapped_ng(CapturedFrame& frame) {
   for (;;) {
     if (pos_ == map_size_) return false;
-    if (map_size_ - pos_ < 12) return truncate("truncated pcapng block header");
+    const std::size_t offset = pos_;
+    if (map_size_ - pos_ < kBlockHeader + kBlockTrailer) return truncate("truncated pcapng block header");
     const std::uint8_t* b = map_ + pos_;
+    if (!touch(b, kBlockHeader + kBlockTrailer)) return false;
     // The blocks stream through memory once: fetch a few ahead so their headers are in cache.
     __builtin_prefetch(b + 1024);
     __builtin_prefetch(b + 2048);
@@ -135,62 +271,64 @@ bool PcapReader::next_mapped_ng(CapturedFrame& frame) {
     if (type == kPcapngShb) {  // a new section may change the byte order
       std::uint32_t bom;
       std::memcpy(&bom, b + 8, 4);
+      if (bom != kByteOrderMagic && __builtin_bswap32(bom) != kByteOrderMagic) {
+        return corrupt(offset, "a section header without the byte-order magic");
+      }
       swapped_ = bom != kByteOrderMagic;
       interfaces_.clear();
     } else if (swapped_) {
       type = __builtin_bswap32(type);
     }
     const std::uint32_t len = load32(b + 4, swapped_);
-    if (len < 12 || len % 4 != 0) return truncate("corrupt pcapng block length " + std::to_string(len));
+    if (len < kBlockHeader + kBlockTrailer || len % 4 != 0) return corrupt(offset, "block length " + std::to_string(len));
     if (map_size_ - pos_ < len) {
       return truncate("truncated dump file; a " + std::to_string(len) + "-byte pcapng block has only " +
                       std::to_string(map_size_ - pos_) + " bytes");
     }
+    if (!touch(b, len)) return false;
+    if (load32(b + len - kBlockTrailer, swapped_) != len) {
+      return corrupt(offset, "the block's two length fields differ (" + std::to_string(len) + " and " +
+                                 std::to_string(load32(b + len - kBlockTrailer, swapped_)) + ")");
+    }
     pos_ += len;
-    if (type == 1 && len >= 20) {  // IDB
-      const int lt = static_cast<int>(b[8] | (b[9] << 8));
-      const int link = swapped_ ? ((lt >> 8) | ((lt & 0xff) << 8)) : lt;
-      if (link_type_ >= 0 && link != link_type_) {
-        return truncate("an interface has link type " + std::to_string(link) + ", different from the first (" +
-                        std::to_string(link_type_) + ")");
-      }
-      link_type_ = link;
-      Interface ifc;
-      std::size_t o = 16;  // options
-      while (o + 4 <= len - 4) {
-        const std::uint16_t code = static_cast<std::uint16_t>(swapped_ ? (b[o] << 8 | b[o + 1]) : (b[o] | b[o + 1] << 8));
-        const std::uint16_t olen = static_cast<std::uint16_t>(swapped_ ? (b[o + 2] << 8 | b[o + 3]) : (b[o + 2] | b[o + 3] << 8));
-        if (code == 0) break;
-        if (code == 9 && olen >= 1) {  // if_tsresol: 10^-n, or 2^-n with the top bit set
-          const std::uint8_t r = b[o + 4];
-          ifc.units_per_second = 1;
-          for (int k = 0; k < (r & 0x7f); ++k) ifc.units_per_second *= (r & 0x80) ? 2 : 10;
-        }
-        o += 4 + ((olen + 3u) & ~3u);
-      }
-      interfaces_.push_back(ifc);
+    if (type == kIdb) {
+      if (len < kIdbOptions + kBlockTrailer) return corrupt(offset, "interface description block too short");
+      if (!read_idb(b, len, offset)) return false;
       continue;
     }
-    if (type == 6 && len >= 32) {  // EPB
-      const std::uint32_t ifc = load32(b + 8, swapped_);
+    if (type == kEpb || type == kSpb) {
+      const std::uint32_t ifc = type == kEpb ? load32(b + 8, swapped_) : 0;
+      if (ifc >= interfaces_.size()) {
+        return corrupt(offset, "a packet names interface " + std::to_string(ifc) + "; the section has " +
+                                   std::to_string(interfaces_.size()));
+      }
+      const Interface& i = interfaces_[ifc];
+      frame.link_type = i.link_type;
+      if (type == kSpb) {  // no timestamp
+        if (len < kSpbData + kBlockTrailer) return corrupt(offset, "simple packet block too short");
+        const std::uint32_t orig = load32(b + 8, swapped_);
+        frame.ts = 0;
+        frame.origlen = orig;
+        frame.caplen = std::min(orig, static_cast<std::uint32_t>(len - kSpbData - kBlockTrailer));
+        frame.data = b + kSpbData;
+        return true;
+      }
+      if (len < kEpbData + kBlockTrailer) return corrupt(offset, "enhanced packet block too short");
       const std::uint64_t units = (std::uint64_t{load32(b + 12, swapped_)} << 32) | load32(b + 16, swapped_);
       const std::uint32_t caplen = load32(b + 20, swapped_);
-      if (caplen > len - 32) return truncate("corrupt pcapng packet block");
-      const std::uint64_t ups = ifc < interfaces_.size() ? interfaces_[ifc].units_per_second : 1'000'000;
-      frame.ts = ups == 1'000'000'000 ? static_cast<Timestamp>(units)
-                                      : static_cast<Timestamp>(units / ups) * kNanosPerSecond +
-                                            static_cast<Timestamp>((units % ups) * 1'000'000'000ULL / ups);
+      if (caplen > len - kEpbData - kBlockTrailer) return corrupt(offset, "captured length " + std::to_string(caplen) + " runs past the block");
+      const std::uint64_t ups = i.units_per_second;
+      const std::uint64_t secs = units / ups;
+      if (secs > kMaxSeconds) {
+        return corrupt(offset, "timestamp " + std::to_string(units) + " (" + std::to_string(secs) +
+                                   " s) is past what ns since 1970 can hold");
+      }
+      __extension__ using U128 = unsigned __int128;
+      const auto frac = static_cast<std::uint64_t>(static_cast<U128>(units % ups) * 1'000'000'000U / ups);
+      frame.ts = (static_cast<Timestamp>(secs) + i.offset_seconds) * kNanosPerSecond + static_cast<Timestamp>(frac);
       frame.caplen = caplen;
       frame.origlen = load32(b + 24, swapped_);
-      frame.data = b + 28;
-      return true;
-    }
-    if (type == 3 && len >= 16) {  // SPB: no timestamp
-      const std::uint32_t orig = load32(b + 8, swapped_);
-      frame.ts = 0;
-      frame.origlen = orig;
-      frame.caplen = std::min(orig, len - 16);
-      frame.data = b + 12;
+      frame.data = b + kEpbData;
       return true;
     }
   }
@@ -214,8 +352,10 @@ bool PcapReader::next_mapped(CapturedFrame& frame) {
                std::to_string(map_size_ - pos_ - 16);
     return false;
   }
+  if (!touch(h, 16 + std::size_t{caplen})) return false;
   const std::uint32_t frac = load32(h + 4, swapped_);
   frame.ts = static_cast<Timestamp>(load32(h, swapped_)) * kNanosPerSecond + (nanos_ ? frac : frac * 1000LL);
+  frame.link_type = -1;
   frame.caplen = caplen;
   frame.origlen = load32(h + 12, swapped_);
   frame.data = h + 16;
@@ -250,6 +390,7 @@ void PcapReader::populate_ahead() {
 }
 
 bool PcapReader::next(CapturedFrame& frame) {
+  if (truncated_) return false;  // damage ends the stream for good
   if (map_ != nullptr && (++calls_ & 0x3fff) == 1) release_behind();
   if (has_pending_) {
     frame = pending_;
@@ -261,6 +402,7 @@ bool PcapReader::next(CapturedFrame& frame) {
   const u_char* data = nullptr;
   const int rc = pcap_next_ex(handle_, &hdr, &data);
   if (rc == 1) {
+    frame.link_type = -1;
     frame.ts = static_cast<Timestamp>(hdr->ts.tv_sec) * kNanosPerSecond + hdr->ts.tv_usec;
     frame.data = data;
     frame.caplen = hdr->caplen;

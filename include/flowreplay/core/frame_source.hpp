@@ -15,6 +15,7 @@ struct CapturedFrame {
   const std::uint8_t* data = nullptr;  // valid until the next call to next()
   std::uint32_t caplen = 0;
   std::uint32_t origlen = 0;
+  int link_type = -1;  // this frame's LINKTYPE_* when its interface has its own (pcapng); -1: the source's
 };
 
 class FrameSource {
@@ -22,7 +23,7 @@ class FrameSource {
   virtual ~FrameSource() = default;
   // The next frame; false at the end of the input (or where it was cut off: see truncated()).
   virtual bool next(CapturedFrame& frame) = 0;
-  // A tcpdump.org LINKTYPE_* value.
+  // A tcpdump.org LINKTYPE_* value: the first interface's, for a file with several.
   [[nodiscard]] virtual int link_type() const = 0;
   [[nodiscard]] virtual bool truncated() const { return false; }
   [[nodiscard]] virtual std::string truncation_message() const { return {}; }

@@ -3,7 +3,9 @@
 // anything unusual go through libpcap; a classic pcap in a regular file is read from a memory
 // map instead, which saves the two copies libpcap's stdio reads make (a third of the time of a
 // `features` run). A file cut off mid-record ends the stream with truncated() set rather than an
-// exception, so every packet before the cut is still used.
+// exception, so every packet before the cut is still used. pcapng files may hold interfaces of
+// different link types: each frame carries its interface's. A mapped file that shrinks while it is
+// read ends the stream the same way (a SIGBUS guard replaces the vanished pages), never a crash.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +44,7 @@ class PcapReader : public FrameSource {
   // Memory-mapped classic pcap.
   const std::uint8_t* map_ = nullptr;
   std::size_t map_size_ = 0;
+  int guard_slot_ = -1;  // the SIGBUS guard of the map (see pcap_reader.cpp)
   std::size_t pos_ = 0;
   std::size_t released_ = 0;   // bytes at the start of the map already given back
   std::size_t populated_ = 0;  // bytes of the map already populated
@@ -50,8 +53,13 @@ class PcapReader : public FrameSource {
   bool nanos_ = false;
   bool pcapng_ = false;
   struct Interface {
+    int link_type = 1;
     std::uint64_t units_per_second = 1'000'000;  // if_tsresol; default µs
+    std::int64_t offset_seconds = 0;             // if_tsoffset
   };
+  bool corrupt(std::size_t offset, const std::string& what);
+  bool read_idb(const std::uint8_t* b, std::uint32_t len, std::size_t offset);
+  bool touch(const std::uint8_t* p, std::size_t n);  // false when the file shrank under the map
   std::vector<Interface> interfaces_;  // of the current pcapng section
   CapturedFrame pending_;               // read while looking for the first IDB
   bool has_pending_ = false;
