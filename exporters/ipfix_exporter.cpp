@@ -26,6 +26,8 @@
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/exporters/flow_exporter.hpp"
 #include "flowreplay/exporters/info_elements.hpp"
+#include "flowreplay/io/output_file.hpp"
+#include "flowreplay/net/udp_socket.hpp"
 #include "flowreplay/net/tcp_message_sender.hpp"
 
 namespace flowreplay {
@@ -69,19 +71,22 @@ class IpfixExporter : public FlowExporter {
  public:
   enum class Transport { kUdp, kTcp, kFile };
 
-  IpfixExporter(std::string name, const ExportOptions& o, Transport transport, std::function<fbExporter_t*()> make_exporter,
-                std::optional<CollectorAddress> tcp_to)
-      : name_(std::move(name)), options_(o), transport_(transport), make_exporter_(std::move(make_exporter)),
-        tcp_to_(std::move(tcp_to)) {
+  // `to` names the collector (UDP, TCP); a file exporter writes to `name`.
+  IpfixExporter(std::string name, const ExportOptions& o, Transport transport, std::optional<CollectorAddress> to)
+      : name_(std::move(name)), options_(o), transport_(transport), to_(std::move(to)) {
     for (const bool v6 : {false, true}) {
       spec_[v6] = spec_of(ipfix_template(v6));
       if (record_length(ipfix_template(v6), UINT32_MAX) > kMaxRecord) throw std::logic_error("IPFIX record too long");
     }
-    // Stay under libfixbuf's message limits (UDP 1420 bytes) and keep TCP messages near 8 KiB.
+    // Stay within one UDP datagram of a 1500-byte MTU, and keep TCP and file messages near 8 KiB.
     per_message_ = transport == Transport::kUdp ? 12 : 64;
+    message_.resize(transport == Transport::kUdp ? kUdpMessage : kMaxMessage);
     if (transport_ == Transport::kTcp) {
-      message_.resize(kMaxMessage);
       connect_with_retries();
+    } else if (transport_ == Transport::kUdp) {
+      udp_ = std::make_unique<UdpSocket>(*to_);
+    } else {
+      file_ = std::make_unique<OutputFile>(name_, std::size_t{1} << 20);
     }
     // The session and its templates start with the first record, so that their message has the
     // first record's export time.
@@ -111,14 +116,17 @@ class IpfixExporter : public FlowExporter {
       while (!tcp_->finish()) recover();  // the collector went away before acknowledging everything
       acknowledge();
     }
-    fbuf_.reset();  // closes the UDP socket or the file
+    if (file_) guard_file([&] { file_->close(); });  // IoError when any byte did not reach the file
+    fbuf_.reset();
     tcp_.reset();
+    udp_.reset();
   }
   [[nodiscard]] ExportStats stats() const override { return stats_; }
   [[nodiscard]] std::string describe() const override { return "IPFIX to " + name_; }
 
  private:
   static constexpr std::size_t kMaxMessage = 65535;  // IPFIX's 16-bit message length
+  static constexpr std::size_t kUdpMessage = 1420;   // one datagram within a 1500-byte MTU
   static constexpr int kRetries = 5;
 
   void start_session() {
@@ -152,16 +160,18 @@ class IpfixExporter : public FlowExporter {
         throw IoError(name_, "libfixbuf templates: " + take_error(err), 0);
       }
     }
-    if (transport_ == Transport::kTcp) {
-      buffer_exporter_ = fbExporterAllocBuffer(message_.data(), static_cast<std::uint16_t>(message_.size()));
-      fbuf_.reset(fBufAllocForExport(session, buffer_exporter_));
-    } else {
-      fbuf_.reset(fBufAllocForExport(session, make_exporter_()));
-    }
+    // libfixbuf encodes each message into message_; flowreplay sends or writes it (emit()).
+    buffer_exporter_ = fbExporterAllocBuffer(message_.data(), static_cast<std::uint16_t>(message_.size()));
+    fbuf_.reset(fBufAllocForExport(session, buffer_exporter_));
     stamp_next_message();
     if (!fbSessionExportTemplates(session, &err)) throw IoError(name_, "IPFIX templates: " + take_error(err), 0);
     session_ = session;
     current_tid_ = 0;
+    if (transport_ != Transport::kTcp) {
+      // The templates go out with the first records; messages end only when emit() says so.
+      fBufSetAutomaticMode(fbuf_.get(), FALSE);
+      templates_pending_ = true;
+    }
   }
 
   // Over TCP the templates go in a message of their own, and from then on libfixbuf emits only
@@ -191,7 +201,13 @@ class IpfixExporter : public FlowExporter {
     if (transport_ == Transport::kUdp && stats_.messages > 0 && stats_.messages % options_.template_every == 0 &&
         pending_ == 0) {
       stamp_next_message();
-      if (!fbSessionExportTemplates(session_, &err)) fail(err);
+      // In manual mode libfixbuf exports templates only at the start of a message it began
+      // itself: let it begin one, then take control again.
+      fBufSetAutomaticMode(fbuf_.get(), TRUE);
+      const bool exported = fbSessionExportTemplates(session_, &err) != 0;
+      fBufSetAutomaticMode(fbuf_.get(), FALSE);
+      if (!exported) fail(err);
+      templates_pending_ = true;
     }
   }
 
@@ -203,31 +219,67 @@ class IpfixExporter : public FlowExporter {
       current_tid_ = rec.tid;
     }
     if (fBufAppend(fbuf_.get(), rec.bytes, rec.size, &err) != 0) return true;
-    // In manual mode libfixbuf answers the first record after a template export with "end of
-    // message" once, to close the template message we already emitted; the retry goes through.
-    if (transport_ != Transport::kTcp || !g_error_matches(err, FB_ERROR_DOMAIN, FB_ERROR_EOM)) return false;
+    if (!g_error_matches(err, FB_ERROR_DOMAIN, FB_ERROR_EOM)) return false;
     g_clear_error(&err);
+    // Over TCP libfixbuf answers the first record after a template export with "end of message"
+    // once, to close the template message we already emitted. Otherwise the message is full: it
+    // goes out, and the record starts the next one.
+    if (transport_ != Transport::kTcp) emit();
     return fBufAppend(fbuf_.get(), rec.bytes, rec.size, &err) != 0;
   }
 
-  // Closes the open message. Over UDP and to a file its records count as sent once libfixbuf has
-  // written them; over TCP once the collector has acknowledged them.
+  // Closes the open message and sends it. Over UDP its records count as sent once the kernel took
+  // the datagram (a send error, such as an ICMP port unreachable reported back, drops them); to a
+  // file once written; over TCP once the collector has acknowledged them.
   void emit() {
-    if (pending_ == 0) return;
+    if (pending_ == 0 && !templates_pending_) return;
     GError* err = nullptr;
     if (!fBufEmit(fbuf_.get(), &err)) fail(err);
     const std::uint32_t records = pending_;
     pending_ = 0;
-    if (!tcp_) {
-      stats_.records_sent += records;
+    templates_pending_ = false;
+    const std::span<const std::uint8_t> message{message_.data(), fbExporterGetMsgLen(buffer_exporter_)};
+    if (udp_) {
       ++stats_.messages;
+      if (udp_->send(message)) {
+        stats_.records_sent += records;
+      } else {
+        stats_.records_dropped += records;
+      }
       return;
     }
-    if (!tcp_->send({message_.data(), fbExporterGetMsgLen(buffer_exporter_)}, records)) {
+    if (file_) {
+      in_buffer_.push_back({file_->bytes() + message.size(), records});
+      guard_file([&] { file_->write(message.data(), message.size()); });
+      return;
+    }
+    if (!tcp_->send(message, records)) {
       recover();
       return;
     }
     acknowledge();
+  }
+
+  // A file's records count as sent once the file has accepted the bytes of their message; when a
+  // write fails, those still buffered are dropped.
+  template <typename Op>
+  void guard_file(Op op) {
+    try {
+      op();
+    } catch (const IoError&) {
+      settle_file();
+      for (const auto& m : in_buffer_) stats_.records_dropped += m.records;
+      in_buffer_.clear();
+      throw;
+    }
+    settle_file();
+  }
+  void settle_file() {
+    while (!in_buffer_.empty() && in_buffer_.front().end <= file_->bytes_written()) {
+      stats_.records_sent += in_buffer_.front().records;
+      ++stats_.messages;
+      in_buffer_.pop_front();
+    }
   }
 
   // Counts and forgets the records the collector acknowledged.
@@ -254,6 +306,12 @@ class IpfixExporter : public FlowExporter {
   void recover() {
     acknowledge();
     const std::string why = tcp_->reason();
+    if (tcp_->closed_by() == TcpMessageSender::Closed::kTimeout) {  // a collector that stopped reading
+      stats_.records_dropped += unacked_.size();
+      unacked_.clear();
+      pending_ = 0;
+      throw IoError(name_, "IPFIX export failed: the collector stopped reading (" + why + ", --collector-timeout)", 0);
+    }
     if (stats_.records_sent > sent_at_last_failure_ || first_failure_) retries_left_ = kRetries;
     first_failure_ = false;
     sent_at_last_failure_ = stats_.records_sent;
@@ -264,7 +322,7 @@ class IpfixExporter : public FlowExporter {
       ++stats_.retries;
       backoff(kRetries - retries_left_ - 1);
       try {
-        tcp_ = std::make_unique<TcpMessageSender>(*tcp_to_, TcpMessageSender::Options{});
+        tcp_ = std::make_unique<TcpMessageSender>(*to_, tcp_options());
       } catch (const IoError& e) {
         last = connect_failure(e);
         continue;
@@ -279,6 +337,12 @@ class IpfixExporter : public FlowExporter {
     pending_ = 0;
     throw IoError(name_, "IPFIX export failed: " + why + "; " + std::to_string(kRetries) +
                              " retries did not get through (last: " + last + ")", 0);
+  }
+
+  [[nodiscard]] TcpMessageSender::Options tcp_options() const {
+    TcpMessageSender::Options o;
+    o.ack_timeout = options_.collector_timeout;
+    return o;
   }
 
   static std::string connect_failure(const IoError& e) {
@@ -315,7 +379,7 @@ class IpfixExporter : public FlowExporter {
     for (int attempt = 0; attempt <= kRetries; ++attempt) {
       if (attempt > 0) backoff(attempt - 1);
       try {
-        tcp_ = std::make_unique<TcpMessageSender>(*tcp_to_, TcpMessageSender::Options{});
+        tcp_ = std::make_unique<TcpMessageSender>(*to_, tcp_options());
         return;
       } catch (const IoError& e) {
         if (e.error_number() == 0) throw;  // a name that does not resolve will not start to
@@ -328,8 +392,7 @@ class IpfixExporter : public FlowExporter {
   std::string name_;
   ExportOptions options_;
   Transport transport_;
-  std::function<fbExporter_t*()> make_exporter_;
-  std::optional<CollectorAddress> tcp_to_;
+  std::optional<CollectorAddress> to_;
   std::vector<fbInfoElementSpec_t> spec_[2];  // IPv4, IPv6
   struct ModelFree {
     void operator()(fbInfoModel_t* m) const { fbInfoModelFree(m); }
@@ -346,10 +409,19 @@ class IpfixExporter : public FlowExporter {
   Timestamp newest_end_ = 0;  // of the records written so far: trace time
   ExportStats stats_;
 
-  // TCP only.
-  std::unique_ptr<TcpMessageSender> tcp_;
   fbExporter_t* buffer_exporter_ = nullptr;  // owned by fbuf_
   std::vector<std::uint8_t> message_;         // where libfixbuf puts each message
+  bool templates_pending_ = false;            // the open message holds templates not yet sent
+  std::unique_ptr<UdpSocket> udp_;            // over UDP
+  std::unique_ptr<OutputFile> file_;          // to a file
+  struct Buffered {
+    std::uint64_t end;  // file offset just past the message
+    std::uint32_t records;
+  };
+  std::deque<Buffered> in_buffer_;  // messages handed to file_ and not yet written out
+
+  // TCP only.
+  std::unique_ptr<TcpMessageSender> tcp_;
   std::deque<StoredRecord> unacked_;          // sent and not acknowledged, then the open message's
   int retries_left_ = kRetries;
   bool first_failure_ = true;
@@ -359,29 +431,13 @@ class IpfixExporter : public FlowExporter {
 }  // namespace
 
 std::unique_ptr<FlowExporter> make_ipfix_exporter(const CollectorAddress& to, const ExportOptions& options) {
-  if (to.transport == CollectorAddress::Transport::kTcp) {
-    return std::make_unique<IpfixExporter>(to.to_string(), options, IpfixExporter::Transport::kTcp, nullptr, to);
-  }
-  auto host = std::make_shared<std::string>(to.host);
-  auto port = std::make_shared<std::string>(to.port);
-  return std::make_unique<IpfixExporter>(to.to_string(), options, IpfixExporter::Transport::kUdp, [host, port]() {
-    fbConnSpec_t spec = FB_CONNSPEC_INIT;
-    spec.transport = FB_UDP;  // the default would be SCTP
-    spec.host = host->data();
-    spec.svc = port->data();
-    return fbExporterAllocNet(&spec);
-  }, std::nullopt);
+  const auto transport = to.transport == CollectorAddress::Transport::kTcp ? IpfixExporter::Transport::kTcp
+                                                                            : IpfixExporter::Transport::kUdp;
+  return std::make_unique<IpfixExporter>(to.to_string(), options, transport, to);
 }
 
 std::unique_ptr<FlowExporter> make_ipfix_file_exporter(const std::string& path, const ExportOptions& options) {
-  {  // libfixbuf opens the file lazily; check it can be written now, for a clear error.
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (f == nullptr) throw IoError(path, "cannot open for writing", errno);
-    std::fclose(f);
-  }
-  auto p = std::make_shared<std::string>(path);
-  return std::make_unique<IpfixExporter>(path, options, IpfixExporter::Transport::kFile,
-                                         [p]() { return fbExporterAllocFile(p->c_str()); }, std::nullopt);
+  return std::make_unique<IpfixExporter>(path, options, IpfixExporter::Transport::kFile, std::nullopt);
 }
 
 }  // namespace flowreplay

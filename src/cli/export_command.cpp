@@ -27,6 +27,9 @@ int run_export(const ExportCommandOptions& o) {
   if (!o.exports.any() && o.report.empty()) {
     throw UsageError("export: nowhere to send records; give --ipfix, --netflow9, --ipfix-file or --report");
   }
+  if (o.report == "-" && o.exports.ipfix_file == "-") {
+    throw UsageError("export: only one of --report and --ipfix-file can be - (stdout)");
+  }
   const MeterOptions mo = meter_options(o.meter, "export");
   const auto reader = open_capture(o.input);
   const auto exporters = make_exporters(o.exports, "export");

@@ -42,6 +42,9 @@ void add_export_options(CLI::App* app, ExportCliOptions& o, bool with_realtime) 
                   "IPFIX message export time: trace (default; the newest exported flow's end, so runs are "
                   "byte-identical) or wall (the system clock)")
       ->check(CLI::IsMember({"trace", "wall"}));
+  app->add_option("--collector-timeout", o.collector_timeout,
+                  "IPFIX over TCP: a collector that acknowledges nothing for this long has stopped reading; the "
+                  "export fails with exit code 1 (default 20s)");
 }
 
 std::unique_ptr<ExporterSet> make_exporters(const ExportCliOptions& o, const char* command) {
@@ -51,6 +54,12 @@ std::unique_ptr<ExporterSet> make_exporters(const ExportCliOptions& o, const cha
   eo.biflow = o.biflow;
   eo.nanoseconds = o.ipfix_time == "ns";
   eo.clock = o.export_time == "wall" ? &set->wall_clock_ : nullptr;
+  const auto timeout = parse_duration(o.collector_timeout);
+  if (!timeout || *timeout < kNanosPerSecond || *timeout > 3600 * kNanosPerSecond) {
+    throw UsageError(std::string(command) + ": --collector-timeout expects a duration from 1s to 1h, got '" +
+                     o.collector_timeout + "'");
+  }
+  eo.collector_timeout = *timeout;
   auto add = [&](std::unique_ptr<FlowExporter> exporter, bool udp) {
     Pacing pacing;
     if (o.realtime) {

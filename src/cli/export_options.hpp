@@ -27,6 +27,7 @@ struct ExportCliOptions {
   bool biflow = false;
   std::string ipfix_time = "ms";
   std::string export_time = "trace";
+  std::string collector_timeout = "20s";
 
   [[nodiscard]] bool any() const { return !netflow9.empty() || !ipfix.empty() || !ipfix_file.empty(); }
 };

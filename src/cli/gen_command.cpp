@@ -79,7 +79,9 @@ int run_gen(const GenOptions& o) {
 
   std::string format = o.format;
   if (format.empty()) format = ends_with(o.pcap, ".pcap") ? "pcap" : "pcapng";
-  if (!o.pcap.empty() && o.report == "-" && o.pcap == "-") throw UsageError("gen: --pcap and --report cannot both be stdout");
+  if ((o.pcap == "-") + (o.report == "-") + (o.exports.ipfix_file == "-") > 1) {
+    throw UsageError("gen: only one of --pcap, --report and --ipfix-file can be - (stdout)");
+  }
 
   const double fps = effective_flows_per_second(config);
   std::unique_ptr<PacketSink> sink;

@@ -48,6 +48,7 @@ void OutputFile::flush() {
       throw IoError(path_, "write failed", errno);
     }
     off += static_cast<std::size_t>(n);
+    written_ += static_cast<std::uint64_t>(n);
   }
   used_ = 0;
 }

@@ -3,12 +3,14 @@
 order, in OUT (ipfixDump decodes that file afterwards), and misbehaves on request.
 Prints its port on stdout once it listens on HOST.
 
-  tcp_collector.py OUT HOST [--connections N] [--die-after B | --stall-after B | --close-after B]
+  tcp_collector.py OUT HOST [--connections N] [--die-after B | --stall-after B | --close-after B | --hang-after B]
 
 --connections N   accept N connections one after the other, each read to its end (default 1)
 --die-after B     SIGKILL itself as soon as it has read B bytes (it has read everything sent so far)
 --stall-after B   stop reading after B bytes, and SIGKILL itself once data waits unread
 --close-after B   close the first connection after B bytes, then accept the next
+--hang-after B    stop reading after B bytes and keep every connection open, reading nothing
+                  more, for at most 60 s (a collector that hangs)
 """
 import argparse
 import fcntl
@@ -26,12 +28,13 @@ p.add_argument("--connections", type=int, default=1)
 p.add_argument("--die-after", type=int)
 p.add_argument("--stall-after", type=int)
 p.add_argument("--close-after", type=int)
+p.add_argument("--hang-after", type=int)
 a = p.parse_args()
 
 family = socket.AF_INET6 if ":" in a.host else socket.AF_INET
 s = socket.socket(family, socket.SOCK_STREAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-if a.stall_after:  # a small, fixed receive buffer, so the exporter soon has data waiting on it
+if a.stall_after or a.hang_after:  # a small, fixed receive buffer, so the exporter soon has data waiting on it
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
 s.bind((a.host, 0))
 s.listen(4)
@@ -62,4 +65,14 @@ with open(a.out, "wb") as f:
                 os.kill(os.getpid(), signal.SIGKILL)
             if a.close_after and k == 0 and total >= a.close_after:
                 break
+            if a.hang_after and total >= a.hang_after:
+                s.settimeout(60)
+                held = [conn]
+                try:
+                    deadline = time.time() + 60
+                    while time.time() < deadline:  # accept reconnections, read none of them
+                        held.append(s.accept()[0])
+                except OSError:
+                    pass
+                sys.exit(0)
         conn.close()

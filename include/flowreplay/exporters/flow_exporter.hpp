@@ -24,6 +24,9 @@ struct ExportOptions {
   bool biflow = false;             // IPFIX: one record with RFC 5103 reverse elements
   bool nanoseconds = false;        // IPFIX: flowStart/EndNanoseconds as well as Milliseconds
   std::uint32_t template_every = 20;  // UDP: resend templates every this many messages
+  // TCP: a collector that acknowledges nothing for this long has stopped reading; the export
+  // fails (no reconnect) and what it did not acknowledge is counted as dropped.
+  Duration collector_timeout = 20 * kNanosPerSecond;
 };
 
 struct ExportStats {

@@ -33,6 +33,8 @@ class OutputFile {
   // Flushes and closes; throws IoError if anything did not reach the file.
   void close();
   [[nodiscard]] std::uint64_t bytes() const { return total_; }
+  // Bytes the file has accepted so far (the rest is in the buffer).
+  [[nodiscard]] std::uint64_t bytes_written() const { return written_; }
   [[nodiscard]] const std::string& path() const { return path_; }
 
  private:
@@ -42,6 +44,7 @@ class OutputFile {
   std::vector<std::uint8_t> buf_;
   std::size_t used_ = 0;
   std::uint64_t total_ = 0;
+  std::uint64_t written_ = 0;
 };
 
 }  // namespace flowreplay
