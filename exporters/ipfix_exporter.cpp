@@ -86,7 +86,7 @@ class IpfixExporter : public FlowExporter {
     } else if (transport_ == Transport::kUdp) {
       udp_ = std::make_unique<UdpSocket>(*to_);
     } else {
-      file_ = std::make_unique<OutputFile>(name_, std::size_t{1} << 20);
+      file_ = std::make_unique<OutputFile>(name_, std::size_t{1} << 20, options_.partial_files);
     }
     // The session and its templates start with the first record, so that their message has the
     // first record's export time.

@@ -6,8 +6,8 @@
 
 namespace flowreplay {
 
-ProfileWriter::ProfileWriter(const std::string& path, bool with_addresses)
-    : out_(path, std::size_t{1} << 20), with_addresses_(with_addresses) {
+ProfileWriter::ProfileWriter(const std::string& path, bool with_addresses, bool partial)
+    : out_(path, std::size_t{1} << 20, partial), with_addresses_(with_addresses) {
   const char* header = with_addresses
                            ? "SRC_IP,DST_IP,START_TIME,END_TIME,L3_PROTO,L4_PROTO,SRC_PORT,DST_PORT,PACKETS,BYTES,"
                              "PACKETS_REV,BYTES_REV\n"

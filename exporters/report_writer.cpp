@@ -6,7 +6,7 @@
 
 namespace flowreplay {
 
-ReportWriter::ReportWriter(const std::string& path) : out_(path, std::size_t{1} << 20) {
+ReportWriter::ReportWriter(const std::string& path, bool partial) : out_(path, std::size_t{1} << 20, partial) {
   out_.write(kHeader, std::strlen(kHeader));
   out_.write("\n", 1);
 }

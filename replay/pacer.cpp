@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "flowreplay/replay/pacer.hpp"
 
+#include "flowreplay/core/stop.hpp"
+
 namespace flowreplay {
 
 Pacer::Pacer(Clock& clock, double multiplier) : clock_(clock), multiplier_(multiplier > 0 ? multiplier : 1.0) {}
@@ -19,8 +21,8 @@ Duration Pacer::wait(Timestamp trace_time) {
     clock_.sleep_until(due - kSpin);
     now = clock_.now();
   }
-  while (now < due) now = clock_.now();
-  return now - due;
+  while (now < due && !stop_requested()) now = clock_.now();  // a stop ends the wait at once
+  return now > due ? now - due : 0;
 }
 
 }  // namespace flowreplay

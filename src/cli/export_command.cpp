@@ -20,6 +20,7 @@ struct ExportCommandOptions {
   std::string report;
   MeterCliOptions meter;
   bool quiet = false;
+  bool no_partial = false;
   ExportCliOptions exports;
 };
 
@@ -32,9 +33,11 @@ int run_export(const ExportCommandOptions& o) {
   }
   const MeterOptions mo = meter_options(o.meter, "export");
   const auto reader = open_capture(o.input);
-  const auto exporters = make_exporters(o.exports, "export");
+  ExportCliOptions exports = o.exports;
+  exports.partial = !o.no_partial;
+  const auto exporters = make_exporters(exports, "export");
   std::unique_ptr<ReportWriter> report;
-  if (!o.report.empty()) report = std::make_unique<ReportWriter>(o.report);
+  if (!o.report.empty()) report = std::make_unique<ReportWriter>(o.report, !o.no_partial);
   TeeSink records;
   records.add(report.get());
   exporters->add_to(records);
@@ -76,6 +79,7 @@ Runner add_export(CLI::App& app) {
   cmd->add_option("-r,--report", opts->report, "Also write the records as a CSV report (docs/output.md columns)");
   add_meter_options(cmd, opts->meter, "A long flow is cut into records of at most this long (default 300s)");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
+  add_partial_flag(cmd, opts->no_partial);
   cmd->footer(help_footer(
       "  flowreplay export trace.pcap --ipfix tcp://127.0.0.1:4739\n"
       "  flowreplay export trace.pcap --netflow9 udp://127.0.0.1:2055 --realtime --multiplier 10\n"

@@ -60,6 +60,7 @@ std::unique_ptr<ExporterSet> make_exporters(const ExportCliOptions& o, const cha
                      o.collector_timeout + "'");
   }
   eo.collector_timeout = *timeout;
+  eo.partial_files = o.partial;
   auto add = [&](std::unique_ptr<FlowExporter> exporter, bool udp) {
     Pacing pacing;
     if (o.realtime) {

@@ -28,6 +28,7 @@ struct ExportCliOptions {
   std::string ipfix_time = "ms";
   std::string export_time = "trace";
   std::string collector_timeout = "20s";
+  bool partial = true;  // set by the command from --no-partial
 
   [[nodiscard]] bool any() const { return !netflow9.empty() || !ipfix.empty() || !ipfix_file.empty(); }
 };

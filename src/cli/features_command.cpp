@@ -24,6 +24,7 @@ struct FeaturesOptions {
   std::string activity_timeout = "5s";
   std::string tz = "UTC";
   bool quiet = false;
+  bool no_partial = false;
 };
 
 int run_features(const FeaturesOptions& o) {
@@ -39,7 +40,7 @@ int run_features(const FeaturesOptions& o) {
   if (!zone) throw UsageError("features: --tz: unknown time zone '" + o.tz + "' (use UTC, +03:00, or an IANA name)");
 
   const auto reader = open_capture(o.input);
-  OutputFile out(o.output, std::size_t{1} << 20);
+  OutputFile out(o.output, std::size_t{1} << 20, !o.no_partial);
   std::string rows;
   rows.reserve(1 << 16);
   rows.append(cic_header(options.mode));
@@ -94,6 +95,7 @@ Runner add_features(CLI::App& app) {
   cmd->add_option("--activity-timeout", opts->activity_timeout, "Gap that ends an active period (default 5s)");
   cmd->add_option("--tz", opts->tz, "Time zone of the Timestamp column: UTC (default), +03:00, or an IANA name");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
+  add_partial_flag(cmd, opts->no_partial);
   cmd->footer(help_footer(
       "  flowreplay features trace.pcap > feats.csv\n"
       "  flowreplay features --cic corrected --tz Europe/Berlin trace.pcapng -o feats.csv\n"

@@ -37,6 +37,7 @@ struct GenOptions {
   std::optional<std::uint64_t> seed;
   bool quiet = false;
   bool print_default = false;
+  bool no_partial = false;
   ExportCliOptions exports;
 };
 
@@ -88,13 +89,15 @@ int run_gen(const GenOptions& o) {
   if (o.pcap.empty()) {
     sink = std::make_unique<PcapngWriter>("/dev/null", "flowreplay " FLOWREPLAY_VERSION);
   } else if (format == "pcap") {
-    sink = std::make_unique<PcapWriter>(o.pcap);
+    sink = std::make_unique<PcapWriter>(o.pcap, !o.no_partial);
   } else {
-    sink = std::make_unique<PcapngWriter>(o.pcap, "flowreplay " FLOWREPLAY_VERSION);
+    sink = std::make_unique<PcapngWriter>(o.pcap, "flowreplay " FLOWREPLAY_VERSION, !o.no_partial);
   }
   std::unique_ptr<ReportWriter> report;
-  if (!o.report.empty()) report = std::make_unique<ReportWriter>(o.report);
-  const auto exporters = make_exporters(o.exports, "gen");
+  if (!o.report.empty()) report = std::make_unique<ReportWriter>(o.report, !o.no_partial);
+  ExportCliOptions exports = o.exports;
+  exports.partial = !o.no_partial;
+  const auto exporters = make_exporters(exports, "gen");
   TeeSink records;
   records.add(report.get());
   exporters->add_to(records);
@@ -143,6 +146,10 @@ int run_gen(const GenOptions& o) {
                  static_cast<double>(s.packets) / wall / 1e6,
                  human_bytes(static_cast<double>(sink->bytes_written()) / wall).c_str());
   }
+  if (s.interrupted && !o.quiet) {
+    std::fprintf(stderr, "  interrupted: %llu flows in progress were reported with the packets they had\n",
+                 static_cast<unsigned long long>(s.flows_cut));
+  }
   return exporters->report("gen", o.quiet) ? 0 : 1;
 }
 
@@ -170,6 +177,7 @@ Runner add_gen(CLI::App& app) {
       ->check(whole_range(0, UINT64_MAX));
   gen->add_flag("-q,--quiet", opts->quiet, "No progress line and no summary on stderr");
   gen->add_flag("--print-default-config", opts->print_default, "Print the built-in default mix as YAML and exit");
+  add_partial_flag(gen, opts->no_partial);
   add_export_options(gen, opts->exports, false);
   gen->footer(help_footer(
       "  flowreplay gen --pcap out.pcapng                       # the built-in mix, 10 000 flows\n"

@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "flowreplay/core/errors.hpp"
+#include "flowreplay/core/stop.hpp"
 #include "flowreplay/version.hpp"
 
 namespace {
@@ -55,6 +56,13 @@ std::string unknown_command(const CLI::App& app, const std::string& given) {
 int main(int argc, char** argv) {
   // A closed pipe must come back as EPIPE from write(), reported with exit code 1, not kill us.
   std::signal(SIGPIPE, SIG_IGN);
+  // SIGINT, SIGTERM, SIGHUP: finish the packet or row in hand, close every output (they keep
+  // their .partial names), print the summary, exit 128 + the signal. A second one kills at once.
+  struct sigaction stop {};
+  stop.sa_handler = [](int sig) { flowreplay::request_stop(sig); };
+  stop.sa_flags = SA_RESETHAND | SA_RESTART;
+  sigemptyset(&stop.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &stop, nullptr);
 
   CLI::App app{"flowreplay " FLOWREPLAY_VERSION
                ": synthesize network traffic into nanosecond pcapng, replay it, and meter captures.\n"
@@ -102,10 +110,17 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (app.got_subcommand("gen")) return gen();
-    if (app.got_subcommand("features")) return features();
-    if (app.got_subcommand("export")) return export_records();
-    if (app.got_subcommand("profile")) return profile();
+    int code = 2;
+    if (app.got_subcommand("gen")) code = gen();
+    if (app.got_subcommand("features")) code = features();
+    if (app.got_subcommand("export")) code = export_records();
+    if (app.got_subcommand("profile")) code = profile();
+    if (const int sig = flowreplay::stop_signal(); sig != 0) {
+      std::fprintf(stderr, "flowreplay: interrupted by %s: the outputs hold what was done and keep their .partial names\n",
+                   sigabbrev_np(sig) != nullptr ? (std::string("SIG") + sigabbrev_np(sig)).c_str() : "a signal");
+      return 128 + sig;
+    }
+    return code;
   } catch (const flowreplay::ConfigError& e) {
     std::fprintf(stderr, "flowreplay: config error: %s\n", e.what());
     return 2;

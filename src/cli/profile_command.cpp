@@ -19,12 +19,13 @@ struct ProfileCommandOptions {
   MeterCliOptions meter{"", "30s"};  // like ft-profiler, which merges records an active timeout cut
   bool addresses = false;
   bool quiet = false;
+  bool no_partial = false;
 };
 
 int run_profile(const ProfileCommandOptions& o) {
   const MeterOptions mo = meter_options(o.meter, "profile");
   const auto reader = open_capture(o.input);
-  ProfileWriter profile(o.output, o.addresses);
+  ProfileWriter profile(o.output, o.addresses, !o.no_partial);
   FlowMeter meter(mo, [&](const FlowRecord& r) { profile.write(r); });
   PacketMeter* meters[] = {&meter};
   CaptureProgress progress("profile", o.quiet);
@@ -54,6 +55,7 @@ Runner add_profile(CLI::App& app) {
                                       "merges the records an exporter's active timeout cut)");
   cmd->add_flag("--addresses", opts->addresses, "Also write SRC_IP and DST_IP (a profile is anonymous without them)");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
+  add_partial_flag(cmd, opts->no_partial);
   cmd->footer(help_footer(
       "  flowreplay profile trace.pcap -o profile.csv\n"
       "  flowreplay profile --addresses --inactive-timeout 15s trace.pcapng > profile.csv\n"));

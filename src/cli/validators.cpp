@@ -45,6 +45,12 @@ CLI::Validator whole_range(std::uint64_t lo, std::uint64_t hi) {
       "INT in " + range);
 }
 
+void add_partial_flag(CLI::App* app, bool& no_partial) {
+  app->add_flag("--no-partial", no_partial,
+                "Write each output file under its own name from the start (default: NAME.partial, renamed to NAME "
+                "once the run completed, so an interrupted or failed run never leaves a complete-looking file)");
+}
+
 std::string help_footer(const std::string& examples) {
   return "\nExamples:\n" + examples +
          "\nExit codes: 0 success; 1 runtime failure (an output could not be written, an input is unreadable or "

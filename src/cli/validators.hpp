@@ -16,6 +16,9 @@ CLI::Validator finite_range(double lo, double hi);
 // A whole number without a sign, within [lo, hi].
 CLI::Validator whole_range(std::uint64_t lo, std::uint64_t hi);
 
+// --no-partial: write outputs under their own names from the start (io/output_file.hpp).
+void add_partial_flag(CLI::App* app, bool& no_partial);
+
 // The footer of a subcommand's --help: examples, then the exit codes every command shares.
 std::string help_footer(const std::string& examples);
 

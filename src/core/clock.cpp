@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "flowreplay/core/clock.hpp"
 
+#include "flowreplay/core/stop.hpp"
+
 #include <time.h>
 
 #include <cerrno>
@@ -15,11 +17,12 @@ Timestamp read(clockid_t id) {
   return static_cast<Timestamp>(ts.tv_sec) * kNanosPerSecond + ts.tv_nsec;
 }
 
+// Sleeps to `when`; a signal that asked to stop (core/stop.hpp) ends the sleep early.
 void sleep_on(clockid_t id, Timestamp when) {
   timespec ts{};
   ts.tv_sec = static_cast<time_t>(when / kNanosPerSecond);
   ts.tv_nsec = static_cast<long>(when % kNanosPerSecond);
-  while (clock_nanosleep(id, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+  while (clock_nanosleep(id, TIMER_ABSTIME, &ts, nullptr) == EINTR && !stop_requested()) {
   }
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "flowreplay/core/errors.hpp"
+#include "flowreplay/core/stop.hpp"
 
 namespace flowreplay {
 
@@ -16,11 +17,16 @@ void require_supported_link(const FrameSource& source, const std::string& input)
 
 CaptureStats run_capture(FrameSource& source, std::span<PacketMeter* const> meters, const CaptureCallbacks& callbacks) {
   constexpr std::uint64_t kProgressEvery = 0xfffff;  // frames between progress calls, minus one
+  constexpr std::uint64_t kStopCheckEvery = 0xfff;
   CaptureStats stats;
   const auto wall_start = std::chrono::steady_clock::now();
   const int link_type = source.link_type();
   CapturedFrame frame;
   while (source.next(frame)) {
+    if ((stats.frames & kStopCheckEvery) == 0 && stop_requested()) {
+      stats.interrupted = true;
+      break;
+    }
     ++stats.frames;
     const int link = frame.link_type >= 0 ? frame.link_type : link_type;
     if (auto packet = decode_packet(link, frame.data, frame.caplen, frame.ts, stats.decode)) {

@@ -2,22 +2,40 @@
 #include "flowreplay/io/output_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "flowreplay/core/errors.hpp"
+#include "flowreplay/core/stop.hpp"
 
 namespace flowreplay {
 
-OutputFile::OutputFile(const std::string& path, std::size_t buffer_bytes)
-    : path_(path == "-" ? "<stdout>" : path), buf_(buffer_bytes) {
+std::string OutputFile::working_name(const std::string& path, bool partial) {
+  if (!partial || path == "-") return path;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return path;  // /dev/null, a FIFO: in place
+  return path + ".partial";
+}
+
+void OutputFile::publish(const std::string& working, const std::string& path) {
+  if (working == path || stop_requested()) return;
+  if (std::rename(working.c_str(), path.c_str()) != 0) {
+    throw IoError(path, "cannot rename " + working + " to its final name", errno);
+  }
+}
+
+OutputFile::OutputFile(const std::string& path, std::size_t buffer_bytes, bool partial)
+    : path_(path == "-" ? "<stdout>" : path), working_(working_name(path, partial)), buf_(buffer_bytes) {
   if (path == "-") {
     fd_ = STDOUT_FILENO;
+    working_ = path_;
   } else {
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw IoError(path, "cannot open for writing", errno);
+    fd_ = ::open(working_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw IoError(working_, "cannot open for writing", errno);
     owns_fd_ = true;
   }
 }
@@ -59,6 +77,7 @@ void OutputFile::close() {
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) throw IoError(path_, "close failed", errno);
+    publish(working_, path_);
   }
 }
 

@@ -6,16 +6,18 @@
 #include <cerrno>
 
 #include "flowreplay/core/errors.hpp"
+#include "flowreplay/io/output_file.hpp"
 
 namespace flowreplay {
 
-PcapWriter::PcapWriter(const std::string& path)
-    : path_(path == "-" ? "<stdout>" : path), frame_(kSnapLen), stdio_buffer_(std::size_t{1} << 22) {
+PcapWriter::PcapWriter(const std::string& path, bool partial)
+    : path_(path == "-" ? "<stdout>" : path), working_(OutputFile::working_name(path, partial)), frame_(kSnapLen),
+      stdio_buffer_(std::size_t{1} << 22) {
   if (path == "-") {
     file_ = stdout;
   } else {
-    file_ = std::fopen(path.c_str(), "wb");
-    if (file_ == nullptr) throw IoError(path, "cannot open for writing", errno);
+    file_ = std::fopen(working_.c_str(), "wb");
+    if (file_ == nullptr) throw IoError(working_, "cannot open for writing", errno);
     owns_file_ = true;
   }
   std::setvbuf(file_, stdio_buffer_.data(), _IOFBF, stdio_buffer_.size());
@@ -57,6 +59,7 @@ void PcapWriter::finish() {
     std::FILE* f = file_;
     file_ = nullptr;
     if (std::fclose(f) != 0) throw IoError(path_, "close failed", errno);
+    OutputFile::publish(working_, path_);
   } else if (std::fflush(file_) != 0) {
     throw IoError(path_, "write failed", errno);
   }

@@ -45,7 +45,8 @@ struct Block {
 
 static_assert(kEpbOverhead == 32, "an EPB costs 32 bytes besides the padded frame");
 
-PcapngWriter::PcapngWriter(const std::string& path, const std::string& application) : out_(path) {
+PcapngWriter::PcapngWriter(const std::string& path, const std::string& application, bool partial)
+    : out_(path, OutputFile::kDefaultBuffer, partial) {
   Block shb;
   shb.u32(kShbType);
   shb.u32(0);

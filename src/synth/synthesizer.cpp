@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "flowreplay/synth/packet_builder.hpp"
+#include "flowreplay/core/stop.hpp"
 #include "flowreplay/core/wire.hpp"
 
 namespace flowreplay {
@@ -61,6 +62,11 @@ SynthStats Synthesizer::run() {
   bool have_upcoming = source_.next(upcoming);
   try {
     for (;;) {
+      // A stop request (SIGINT, SIGTERM) ends the run between two packets.
+      if ((stats.packets & kStopCheckEvery) == 0 && stop_requested()) {
+        stats.interrupted = true;
+        break;
+      }
       if (have_upcoming && (heap.empty() || upcoming.start < heap.front().key)) {
         auto flow = std::make_unique<ActiveFlow>(upcoming, config_, pools);
         if (flow->planner.next()) {
@@ -141,6 +147,23 @@ SynthStats Synthesizer::run() {
         if (records_ != nullptr) records_->write(r);
         ++stats.flows;
       }
+    }
+    if (stats.interrupted) {  // the flows cut short: their ground truth is what the capture holds
+      std::vector<const Entry*> open;
+      for (const Entry& e : heap) {
+        if (e.flow->record.packets + e.flow->record.packets_rev > 0) open.push_back(&e);
+      }
+      std::sort(open.begin(), open.end(), [](const Entry* a, const Entry* b) {
+        return a->flow->record.start != b->flow->record.start ? a->flow->record.start < b->flow->record.start
+                                                              : a->order < b->order;
+      });
+      for (const Entry* e : open) {
+        e->flow->record.end_reason = EndReason::kForcedEnd;
+        if (records_ != nullptr) records_->write(e->flow->record);
+        ++stats.flows_cut;
+      }
+      for (auto& e : heap) delete e.flow;
+      heap.clear();
     }
   } catch (...) {
     for (auto& e : heap) delete e.flow;

@@ -27,6 +27,7 @@ struct ExportOptions {
   // TCP: a collector that acknowledges nothing for this long has stopped reading; the export
   // fails (no reconnect) and what it did not acknowledge is counted as dropped.
   Duration collector_timeout = 20 * kNanosPerSecond;
+  bool partial_files = true;  // an IPFIX file is written as NAME.partial until finish()
 };
 
 struct ExportStats {

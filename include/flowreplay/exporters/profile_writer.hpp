@@ -15,7 +15,8 @@ namespace flowreplay {
 
 class ProfileWriter : public FlowRecordSink {
  public:
-  ProfileWriter(const std::string& path, bool with_addresses);
+  // `partial`: write NAME.partial until finish() (io/output_file.hpp).
+  ProfileWriter(const std::string& path, bool with_addresses, bool partial = true);
   // Time zero: START_TIME and END_TIME count milliseconds from here. Records before it are
   // written as starting at 0.
   void set_origin(Timestamp origin) { origin_ = origin; }

@@ -17,7 +17,8 @@ class ReportWriter : public FlowRecordSink {
   static constexpr const char* kHeader =
       "SRC_IP,DST_IP,SRC_PORT,DST_PORT,L3_PROTO,L4_PROTO,START_TIME,END_TIME,PACKETS,BYTES,PACKETS_REV,BYTES_REV,APP";
 
-  explicit ReportWriter(const std::string& path);
+  // `partial`: write NAME.partial until finish() (io/output_file.hpp).
+  explicit ReportWriter(const std::string& path, bool partial = true);
   void write(const FlowRecord& r) override;
   void finish() override;
 

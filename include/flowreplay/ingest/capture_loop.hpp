@@ -29,6 +29,7 @@ struct CaptureStats {
   Timestamp first = 0;  // the first decoded packet's time
   bool truncated = false;
   std::string truncation;  // why, when truncated
+  bool interrupted = false;  // a stop was requested (core/stop.hpp): the rest of the input was not read
   double wall_seconds = 0;
 };
 

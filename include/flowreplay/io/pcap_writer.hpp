@@ -18,8 +18,8 @@ class PcapWriter : public PacketSink {
  public:
   static constexpr int kSnapLen = 262144;
 
-  // path "-" writes to stdout.
-  explicit PcapWriter(const std::string& path);
+  // path "-" writes to stdout; `partial`: write NAME.partial until finish() (io/output_file.hpp).
+  explicit PcapWriter(const std::string& path, bool partial = true);
   ~PcapWriter() override;
   PcapWriter(const PcapWriter&) = delete;
   PcapWriter& operator=(const PcapWriter&) = delete;
@@ -32,6 +32,7 @@ class PcapWriter : public PacketSink {
  private:
   void check();
   std::string path_;
+  std::string working_;
   std::FILE* file_ = nullptr;
   bool owns_file_ = false;
   pcap* pcap_ = nullptr;

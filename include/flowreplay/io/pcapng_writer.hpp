@@ -18,7 +18,8 @@ class PcapngWriter : public PacketSink {
   static constexpr std::uint32_t kSnapLen = 262144;
 
   // path "-" writes to stdout.
-  PcapngWriter(const std::string& path, const std::string& application);
+  // `partial`: write NAME.partial until finish() (io/output_file.hpp).
+  PcapngWriter(const std::string& path, const std::string& application, bool partial = true);
 
   std::uint8_t* reserve(std::size_t max_len) override;
   void commit(Timestamp ts, std::size_t len) override;

@@ -27,16 +27,21 @@ struct SynthStats {
   Timestamp first = 0;  // first packet
   Timestamp last = 0;   // last packet
   std::uint64_t peak_active_flows = 0;
+  bool interrupted = false;     // a stop was requested (core/stop.hpp): the run ended early
+  std::uint64_t flows_cut = 0;  // flows in progress at the stop, reported with what they had
 };
 
 class Synthesizer {
  public:
+  static constexpr std::uint64_t kStopCheckEvery = 0xfff;  // packets between stop checks, minus one
+
   Synthesizer(const GenConfig& config, FlowSource& source, PacketSink& sink, FlowRecordSink* records);
 
   // Called about every 65 536 packets with the running totals.
   void on_progress(std::function<void(const SynthStats&)> callback) { progress_ = std::move(callback); }
 
-  // Generates until the source runs dry and every flow has ended, then finishes the sinks.
+  // Generates until the source runs dry and every flow has ended, or a stop is requested (then
+  // the flows in progress are reported as they stand, end reason 4), then finishes the sinks.
   SynthStats run();
 
  private:

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: MIT
+"""Interruptions and failed starts: SIGINT/SIGTERM/SIGHUP end gen and features cleanly (the
+packet or row in hand finished, every output valid to its last packet or row, the summary
+printed, exit 128 + signal), outputs keep their NAME.partial names unless the run completed,
+an existing file is never truncated by a run that fails to start, and --no-partial writes in place.
+Usage: signals_test.py FLOWREPLAY
+"""
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from tshark_util import Checker, run, tmpdir
+
+binary = sys.argv[1]
+c = Checker("signals")
+d = tmpdir()
+
+
+def capinfos_packets(path):
+    r = run(["capinfos", "-c", "-M", path])
+    for line in r.stdout.splitlines():
+        if "Number of packets" in line:
+            return int(line.split()[-1]), r.returncode, r.stderr
+    return None, r.returncode, r.stderr
+
+
+def interrupt(cmd, sig, after):
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=d)
+    time.sleep(after)
+    p.send_signal(sig)
+    err = p.communicate(timeout=120)[1]
+    return p.returncode, err
+
+
+for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)):
+    name = signal.Signals(sig).name
+    for f in ("g.pcapng", "g.csv"):
+        for suffix in ("", ".partial"):
+            if os.path.exists(os.path.join(d, f + suffix)):
+                os.unlink(os.path.join(d, f + suffix))
+    rc, err = interrupt([binary, "gen", "--flows", "5000000", "--pcap", "g.pcapng", "--report", "g.csv"], sig, 1.0)
+    pcap = os.path.join(d, "g.pcapng.partial")
+    rep = os.path.join(d, "g.csv.partial")
+    c.check(rc == code and f"interrupted by {name}" in err and "flowreplay gen:" in err,
+            f"gen, {name}: exit {code} with the summary ({rc}, {err.strip()[-200:]!r})")
+    c.check(os.path.exists(pcap) and os.path.exists(rep) and not os.path.exists(os.path.join(d, "g.pcapng"))
+            and not os.path.exists(os.path.join(d, "g.csv")), f"gen, {name}: the outputs keep their .partial names")
+    n, crc, cerr = capinfos_packets(pcap)
+    with open(rep, newline="") as f:
+        text = f.read()
+    rows = list(csv.DictReader(text.splitlines()))
+    in_report = sum(int(r["PACKETS"]) + int(r["PACKETS_REV"]) for r in rows)
+    c.check(crc == 0 and n and n > 1000 and "cut short" not in cerr,
+            f"gen, {name}: capinfos reads the pcapng to its last packet ({n} packets, {cerr.strip()!r})")
+    c.check(text.endswith("\n") and all(len(r) == 13 and None not in r.values() for r in rows) and in_report == n,
+            f"gen, {name}: every report row whole, and they count every captured packet ({in_report} = {n})")
+
+# features on a large capture, interrupted: the CSV ends on a whole row.
+cap = os.path.join(d, "big.pcapng")
+run([binary, "gen", "-q", "--flows", "40000", "--pcap", cap])
+out = os.path.join(d, "f.csv")
+rc, err = interrupt([binary, "features", cap, "-o", out], signal.SIGINT, 0.3)
+with open(out + ".partial") as f:
+    text = f.read()
+lines = text.splitlines()
+c.check(rc == 130 and text.endswith("\n") and len(lines) > 1 and all(line.count(",") == 83 for line in lines)
+        and not os.path.exists(out), f"features, SIGINT: exit 130, {len(lines) - 1} whole rows in f.csv.partial ({rc})")
+
+# A completed run publishes its outputs under their names and leaves no .partial behind.
+r = run([binary, "gen", "-q", "--flows", "100", "--pcap", os.path.join(d, "ok.pcapng"), "--report", os.path.join(d, "ok.csv")])
+c.check(r.returncode == 0 and os.path.exists(os.path.join(d, "ok.pcapng")) and os.path.exists(os.path.join(d, "ok.csv"))
+        and not any(n.endswith(".partial") and n.startswith("ok.") for n in os.listdir(d)),
+        "a completed run: final names, no .partial left")
+
+# An existing capture is untouched by a run that fails to open a later output.
+keep = os.path.join(d, "keep.pcapng")
+with open(keep, "wb") as f:
+    f.write(b"precious")
+r = run([binary, "gen", "-q", "--flows", "100", "--pcap", keep, "--report", "/nonexistent-dir/r.csv"])
+with open(keep, "rb") as f:
+    c.check(r.returncode == 1 and f.read() == b"precious", f"a failed start leaves an existing file as it was ({r.stderr.strip()!r})")
+r = run([binary, "gen", "-q", "--flows", "100", "--pcap", keep, "--ipfix", "tcp://127.0.0.1:9"])
+with open(keep, "rb") as f:
+    c.check(r.returncode == 1 and f.read() == b"precious", f"a refused collector leaves it too ({r.stderr.strip()[-120:]!r})")
+
+# --no-partial writes in place, so an interrupted run leaves the name itself.
+rc, err = interrupt([binary, "gen", "--flows", "5000000", "--pcap", "np.pcapng", "--no-partial"], signal.SIGINT, 0.5)
+n, crc, _ = capinfos_packets(os.path.join(d, "np.pcapng"))
+c.check(rc == 130 and crc == 0 and n and not os.path.exists(os.path.join(d, "np.pcapng.partial")),
+        f"--no-partial: the interrupted capture is np.pcapng itself, valid ({n} packets)")
+c.done()
