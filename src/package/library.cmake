@@ -38,12 +38,12 @@ install(FILES ${PROJECT_BINARY_DIR}/include/flowreplay/version.hpp DESTINATION $
 include(CMakePackageConfigHelpers)
 set(cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/flowreplay)
 install(EXPORT flowreplayTargets NAMESPACE flowreplay:: DESTINATION ${cmake_dir})
-configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/flowreplayConfig.cmake.in
+configure_package_config_file(${PROJECT_SOURCE_DIR}/src/package/flowreplayConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/flowreplayConfig.cmake INSTALL_DESTINATION ${cmake_dir})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/flowreplayConfigVersion.cmake COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/flowreplayConfig.cmake ${PROJECT_BINARY_DIR}/flowreplayConfigVersion.cmake
         DESTINATION ${cmake_dir})
 
 file(RELATIVE_PATH FLOWREPLAY_PC_TO_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
-configure_file(${PROJECT_SOURCE_DIR}/cmake/flowreplay.pc.in ${PROJECT_BINARY_DIR}/flowreplay.pc @ONLY)
+configure_file(${PROJECT_SOURCE_DIR}/src/package/flowreplay.pc.in ${PROJECT_BINARY_DIR}/flowreplay.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/flowreplay.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
