@@ -4,9 +4,9 @@
 # Packages already installed are left alone; nothing is fetched outside Debian's archive.
 set -euo pipefail
 
-build_deps=(cmake g++ make pkg-config libpcap-dev libfixbuf-dev libyaml-cpp-dev libcli11-dev
+build_deps=(cmake g++ make pkg-config libpcap-dev libfixbuf-dev libyaml-cpp-dev libcli11-dev zlib1g-dev libzstd-dev
             libgtest-dev libgmock-dev libbenchmark-dev)
-test_tools=(tshark wireshark-common nfdump libfixbuf-tools tcpdump iproute2 python3 tzdata clang-tidy)
+test_tools=(tshark wireshark-common nfdump libfixbuf-tools tcpdump iproute2 python3 tzdata clang-tidy gzip zstd)
 
 missing=()
 for p in "${build_deps[@]}" "${test_tools[@]}"; do

@@ -32,10 +32,22 @@ MeterOptions meter_options(const MeterCliOptions& o, const std::string& command)
   return mo;
 }
 
-std::unique_ptr<PcapReader> open_capture(const std::string& input) {
-  auto reader = std::make_unique<PcapReader>(input);
-  require_supported_link(*reader, input);
-  return reader;
+CaptureInput open_capture(const std::string& input, const std::string& filter) {
+  CaptureInput in;
+  in.reader = std::make_unique<PcapReader>(input);
+  require_supported_link(*in.reader, input);
+  if (!filter.empty()) in.filter = std::make_unique<FilteredFrameSource>(*in.reader, filter);
+  return in;
+}
+
+std::string CaptureInput::filter_note() const {
+  if (!filter) return {};
+  return "; " + std::to_string(filter->filtered_out()) + " frames left out by --filter";
+}
+
+void add_filter_option(CLI::App* app, std::string& filter) {
+  app->add_option("-f,--filter", filter,
+                  "Read only the frames this BPF expression matches (tcpdump's syntax, e.g. 'tcp port 443 or udp')");
 }
 
 CaptureProgress::CaptureProgress(const char* command, bool quiet)

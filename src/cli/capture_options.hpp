@@ -10,6 +10,7 @@
 
 #include "flowreplay/ingest/capture_loop.hpp"
 #include "flowreplay/ingest/flow_meter.hpp"
+#include "flowreplay/io/frame_filter.hpp"
 #include "flowreplay/io/pcap_reader.hpp"
 
 namespace flowreplay::cli {
@@ -24,9 +25,22 @@ void add_meter_options(CLI::App* app, MeterCliOptions& o, const char* active_hel
 // Parses them; UsageError names the command and the bad value.
 MeterOptions meter_options(const MeterCliOptions& o, const std::string& command);
 
-// Opens a capture (a pcap or pcapng file, or - for stdin) whose link type the decoder knows;
-// IoError otherwise. Commands open it before anything else, so a bad input fails first.
-std::unique_ptr<PcapReader> open_capture(const std::string& input);
+// A capture opened for reading: the reader, and the BPF filter in front of it when one was given.
+struct CaptureInput {
+  std::unique_ptr<PcapReader> reader;
+  std::unique_ptr<FilteredFrameSource> filter;
+  FrameSource& source() { return filter ? static_cast<FrameSource&>(*filter) : *reader; }
+  // "; N frames left out by --filter", or nothing without a filter.
+  [[nodiscard]] std::string filter_note() const;
+};
+
+// Opens a capture (a pcap or pcapng file, gzip- or zstd-compressed or not, or - for stdin) whose
+// link type the decoder knows, behind `filter` when it is not empty; IoError or UsageError
+// otherwise. Commands open it before anything else, so a bad input fails first.
+CaptureInput open_capture(const std::string& input, const std::string& filter);
+
+// Registers -f/--filter.
+void add_filter_option(CLI::App* app, std::string& filter);
 
 // A progress line on stderr while a capture is read, when stderr is a terminal and not quiet;
 // `what` adds the command's own counts ("12 flows written").

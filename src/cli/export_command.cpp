@@ -21,6 +21,7 @@ struct ExportCommandOptions {
   MeterCliOptions meter;
   bool quiet = false;
   bool no_partial = false;
+  std::string filter;
   ExportCliOptions exports;
 };
 
@@ -32,7 +33,7 @@ int run_export(const ExportCommandOptions& o) {
     throw UsageError("export: only one of --report and --ipfix-file can be - (stdout)");
   }
   const MeterOptions mo = meter_options(o.meter, "export");
-  const auto reader = open_capture(o.input);
+  auto input = open_capture(o.input, o.filter);
   ExportCliOptions exports = o.exports;
   exports.partial = !o.no_partial;
   const auto exporters = make_exporters(exports, "export");
@@ -47,7 +48,7 @@ int run_export(const ExportCommandOptions& o) {
   CaptureProgress progress("export", o.quiet);
   CaptureStats s;
   try {
-    s = run_capture(*reader, meters, progress.callbacks([&] { return std::to_string(meter.records()) + " flow records"; }));
+    s = run_capture(input.source(), meters, progress.callbacks([&] { return std::to_string(meter.records()) + " flow records"; }));
     records.finish();
   } catch (const IoError&) {
     progress.clear();
@@ -62,7 +63,7 @@ int run_export(const ExportCommandOptions& o) {
   char tail[96];
   std::snprintf(tail, sizeof tail, "%llu flow records in %.2f s", static_cast<unsigned long long>(meter.records()),
                 s.wall_seconds);
-  const bool whole = report_capture(s, o.input, "export", o.quiet, tail);
+  const bool whole = report_capture(s, o.input, "export", o.quiet, tail + input.filter_note());
   const bool ok = exporters->report("export", o.quiet);
   return ok && whole ? 0 : 1;
 }
@@ -80,6 +81,7 @@ Runner add_export(CLI::App& app) {
   add_meter_options(cmd, opts->meter, "A long flow is cut into records of at most this long (default 300s)");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
   add_partial_flag(cmd, opts->no_partial);
+  add_filter_option(cmd, opts->filter);
   cmd->footer(help_footer(
       "  flowreplay export trace.pcap --ipfix tcp://127.0.0.1:4739\n"
       "  flowreplay export trace.pcap --netflow9 udp://127.0.0.1:2055 --realtime --multiplier 10\n"

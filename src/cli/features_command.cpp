@@ -25,6 +25,7 @@ struct FeaturesOptions {
   std::string tz = "UTC";
   bool quiet = false;
   bool no_partial = false;
+  std::string filter;
 };
 
 int run_features(const FeaturesOptions& o) {
@@ -39,7 +40,7 @@ int run_features(const FeaturesOptions& o) {
   const auto zone = TimeZone::parse(o.tz);
   if (!zone) throw UsageError("features: --tz: unknown time zone '" + o.tz + "' (use UTC, +03:00, or an IANA name)");
 
-  const auto reader = open_capture(o.input);
+  auto input = open_capture(o.input, o.filter);
   OutputFile out(o.output, std::size_t{1} << 20, !o.no_partial);
   std::string rows;
   rows.reserve(1 << 16);
@@ -54,7 +55,7 @@ int run_features(const FeaturesOptions& o) {
   });
   PacketMeter* meters[] = {&meter};
   CaptureProgress progress("features", o.quiet);
-  const CaptureStats s = run_capture(*reader, meters, progress.callbacks([&] {
+  const CaptureStats s = run_capture(input.source(), meters, progress.callbacks([&] {
     return std::to_string(meter.flows_emitted()) + " flows written, " + std::to_string(meter.open_flows()) + " open";
   }));
   out.write(rows.data(), rows.size());
@@ -69,6 +70,7 @@ int run_features(const FeaturesOptions& o) {
   std::snprintf(rate, sizeof rate, "; %.2f s, %.2f M packets/s", s.wall_seconds,
                 static_cast<double>(s.frames) / s.wall_seconds / 1e6);
   tail += rate;
+  tail += input.filter_note();
   const bool whole = report_capture(s, o.input, "features (--cic " + o.mode + ")", o.quiet, tail);
   if (!o.quiet && meter.out_of_order() > 0) {
     std::fprintf(stderr, "flowreplay features: warning: %llu packets earlier than the one before them (file order is used)\n",
@@ -96,6 +98,7 @@ Runner add_features(CLI::App& app) {
   cmd->add_option("--tz", opts->tz, "Time zone of the Timestamp column: UTC (default), +03:00, or an IANA name");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
   add_partial_flag(cmd, opts->no_partial);
+  add_filter_option(cmd, opts->filter);
   cmd->footer(help_footer(
       "  flowreplay features trace.pcap > feats.csv\n"
       "  flowreplay features --cic corrected --tz Europe/Berlin trace.pcapng -o feats.csv\n"

@@ -20,24 +20,25 @@ struct ProfileCommandOptions {
   bool addresses = false;
   bool quiet = false;
   bool no_partial = false;
+  std::string filter;
 };
 
 int run_profile(const ProfileCommandOptions& o) {
   const MeterOptions mo = meter_options(o.meter, "profile");
-  const auto reader = open_capture(o.input);
+  auto input = open_capture(o.input, o.filter);
   ProfileWriter profile(o.output, o.addresses, !o.no_partial);
   FlowMeter meter(mo, [&](const FlowRecord& r) { profile.write(r); });
   PacketMeter* meters[] = {&meter};
   CaptureProgress progress("profile", o.quiet);
   CaptureCallbacks callbacks = progress.callbacks([&] { return std::to_string(meter.records()) + " flow records"; });
   callbacks.on_first = [&](Timestamp first) { profile.set_origin(first); };
-  const CaptureStats s = run_capture(*reader, meters, callbacks);
+  const CaptureStats s = run_capture(input.source(), meters, callbacks);
   profile.finish();
   progress.clear();
   char tail[96];
   std::snprintf(tail, sizeof tail, "%llu flow records in %.2f s", static_cast<unsigned long long>(meter.records()),
                 s.wall_seconds);
-  return report_capture(s, o.input, "profile", o.quiet, tail) ? 0 : 1;
+  return report_capture(s, o.input, "profile", o.quiet, tail + input.filter_note()) ? 0 : 1;
 }
 
 }  // namespace
@@ -56,6 +57,7 @@ Runner add_profile(CLI::App& app) {
   cmd->add_flag("--addresses", opts->addresses, "Also write SRC_IP and DST_IP (a profile is anonymous without them)");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
   add_partial_flag(cmd, opts->no_partial);
+  add_filter_option(cmd, opts->filter);
   cmd->footer(help_footer(
       "  flowreplay profile trace.pcap -o profile.csv\n"
       "  flowreplay profile --addresses --inactive-timeout 15s trace.pcapng > profile.csv\n"));

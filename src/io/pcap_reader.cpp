@@ -15,6 +15,7 @@
 #include <cstdio>
 
 #include "flowreplay/core/errors.hpp"
+#include "flowreplay/io/decompress.hpp"
 
 namespace flowreplay {
 
@@ -22,17 +23,29 @@ PcapReader::PcapReader(const std::string& path)
     : path_(path == "-" ? "<stdin>" : path) {
   if (path != "-" && open_mapped(path)) return;
   buffer_.resize(std::size_t{1} << 22);
-  // Our own FILE with a 4 MiB buffer: libpcap's default stdio buffer costs a read(2) per few
-  // kilobytes, which dominates on a fast capture.
-  std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (file == nullptr) throw IoError(path_, "cannot open", errno);
+  std::FILE* raw = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (raw == nullptr) throw IoError(path_, "cannot open", errno);
+  // The first bytes tell a gzip or zstd stream from a capture; they are handed on through the
+  // decompressing stream, since stdin cannot be rewound.
+  std::uint8_t head[4];
+  const std::size_t got = std::fread(head, 1, sizeof head, raw);
+  compression_ = compression_of({head, got});
+  std::FILE* file = open_decompressing(raw, compression_, {head, got});
+  if (file == nullptr) {
+    if (raw != stdin) std::fclose(raw);
+    throw IoError(path_, "cannot open a decompressing stream", errno);
+  }
+  // A 4 MiB buffer: libpcap's default stdio buffer costs a read(2) per few kilobytes, which
+  // dominates on a fast capture.
   std::setvbuf(file, buffer_.data(), _IOFBF, buffer_.size());
   char err[PCAP_ERRBUF_SIZE] = {};
   // With NANO precision libpcap hands out ns in tv_usec, converting µs files.
   handle_ = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, err);
   if (handle_ == nullptr) {
-    if (file != stdin) std::fclose(file);
-    throw IoError(path_, std::string("cannot read as pcap or pcapng: ") + err, 0);
+    std::fclose(file);
+    throw IoError(path_, std::string("cannot read as pcap or pcapng") +
+                             (compression_ == Compression::kNone ? "" : " (after " + std::string(compression_name(compression_)) + ")") +
+                             ": " + err, 0);
   }
   link_type_ = pcap_datalink(handle_);
 }
@@ -99,7 +112,7 @@ void on_sigbus(int sig, siginfo_t* info, void* /*context*/) {
 }
 
 int guard(const std::uint8_t* map, std::size_t size) {
-  static const bool installed = [] {
+  static const bool kInstalled = [] {
     g_page.store(static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE)));
     struct sigaction sa {};
     sa.sa_sigaction = on_sigbus;
@@ -107,7 +120,7 @@ int guard(const std::uint8_t* map, std::size_t size) {
     sigemptyset(&sa.sa_mask);
     return sigaction(SIGBUS, &sa, nullptr) == 0;
   }();
-  if (!installed) return -1;
+  if (!kInstalled) return -1;
   for (int i = 0; i < kGuardSlots; ++i) {
     std::uintptr_t free_slot = 0;
     if (g_guards[i].begin.compare_exchange_strong(free_slot, reinterpret_cast<std::uintptr_t>(map))) {
@@ -412,6 +425,9 @@ bool PcapReader::next(CapturedFrame& frame) {
   if (rc == PCAP_ERROR) {  // libpcap reports a record cut short as an error: "truncated dump file"
     truncated_ = true;
     message_ = pcap_geterr(handle_);
+    if (compression_ != Compression::kNone) {
+      message_ = "the " + std::string(compression_name(compression_)) + " stream is cut short or corrupt (" + message_ + ")";
+    }
   }
   return false;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "flowreplay/core/frame_source.hpp"
+#include "flowreplay/io/decompress.hpp"
 #include "flowreplay/core/units.hpp"
 
 struct pcap;
@@ -31,6 +32,8 @@ class PcapReader : public FrameSource {
   [[nodiscard]] int link_type() const override { return link_type_; }
   [[nodiscard]] bool truncated() const override { return truncated_; }
   [[nodiscard]] std::string truncation_message() const override { return message_; }
+  // gzip and zstd inputs are recognized by their first bytes and decompressed as they are read.
+  [[nodiscard]] Compression compression() const { return compression_; }
 
  private:
   bool open_mapped(const std::string& path);
@@ -41,6 +44,7 @@ class PcapReader : public FrameSource {
   void populate_ahead();
 
   std::string path_;
+  Compression compression_ = Compression::kNone;
   // Memory-mapped classic pcap.
   const std::uint8_t* map_ = nullptr;
   std::size_t map_size_ = 0;
