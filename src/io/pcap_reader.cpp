@@ -22,9 +22,19 @@ namespace flowreplay {
 PcapReader::PcapReader(const std::string& path)
     : path_(path == "-" ? "<stdin>" : path) {
   if (path != "-" && open_mapped(path)) return;
-  buffer_.resize(std::size_t{1} << 22);
   std::FILE* raw = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (raw == nullptr) throw IoError(path_, "cannot open", errno);
+  open_stream(raw);
+}
+
+PcapReader::PcapReader(std::FILE* stream, std::string name) : path_(std::move(name)) { open_stream(stream); }
+
+PcapReader::PcapReader(std::span<const std::uint8_t> bytes, std::string name) : path_(std::move(name)) {
+  if (!start_memory(bytes.data(), bytes.size())) throw IoError(path_, "not a pcap or pcapng capture", 0);
+}
+
+void PcapReader::open_stream(std::FILE* raw) {
+  buffer_.resize(std::size_t{1} << 22);
   // The first bytes tell a gzip or zstd stream from a capture; they are handed on through the
   // decompressing stream, since stdin cannot be rewound.
   std::uint8_t head[4];
@@ -142,7 +152,7 @@ void unguard(int slot) {
 
 PcapReader::~PcapReader() {
   if (handle_ != nullptr) pcap_close(handle_);
-  if (map_ != nullptr) munmap(const_cast<std::uint8_t*>(map_), map_size_);
+  if (map_ != nullptr && owns_map_) munmap(const_cast<std::uint8_t*>(map_), map_size_);
   unguard(guard_slot_);
 }
 
@@ -163,31 +173,46 @@ bool PcapReader::open_mapped(const std::string& path) {
   }
   std::uint32_t magic;
   std::memcpy(&magic, head, 4);
-  if (magic == kPcapngShb) {  // pcapng: the byte-order magic follows the block length
-    std::uint32_t bom;
-    std::memcpy(&bom, head + 8, 4);
-    if (bom != kByteOrderMagic && __builtin_bswap32(bom) != kByteOrderMagic) {
-      ::close(fd);
-      return false;
-    }
-    pcapng_ = true;
-  } else if (magic == kMagicMicros || magic == kMagicNanos) {
-    swapped_ = false;
-  } else if (__builtin_bswap32(magic) == kMagicMicros || __builtin_bswap32(magic) == kMagicNanos) {
-    swapped_ = true;
-    magic = __builtin_bswap32(magic);
-  } else {
+  if (!is_capture_head(head)) {
     ::close(fd);
     return false;
   }
-  nanos_ = magic == kMagicNanos;
   void* m = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);
   if (m == MAP_FAILED) return false;
   madvise(m, static_cast<std::size_t>(st.st_size), MADV_SEQUENTIAL);
-  map_ = static_cast<const std::uint8_t*>(m);
-  map_size_ = static_cast<std::size_t>(st.st_size);
-  guard_slot_ = guard(map_, map_size_);
+  owns_map_ = true;
+  guard_slot_ = guard(static_cast<const std::uint8_t*>(m), static_cast<std::size_t>(st.st_size));
+  return start_memory(static_cast<const std::uint8_t*>(m), static_cast<std::size_t>(st.st_size));
+}
+
+bool PcapReader::is_capture_head(const std::uint8_t* head) {
+  std::uint32_t magic;
+  std::memcpy(&magic, head, 4);
+  if (magic == kPcapngShb) {  // pcapng: the byte-order magic follows the block length
+    std::uint32_t bom;
+    std::memcpy(&bom, head + 8, 4);
+    return bom == kByteOrderMagic || __builtin_bswap32(bom) == kByteOrderMagic;
+  }
+  return magic == kMagicMicros || magic == kMagicNanos || __builtin_bswap32(magic) == kMagicMicros ||
+         __builtin_bswap32(magic) == kMagicNanos;
+}
+
+// Reading from bytes in memory (a map of the file, or the caller's): the header, and for pcapng
+// the blocks up to the first packet, so that link_type() is known before next().
+bool PcapReader::start_memory(const std::uint8_t* data, std::size_t size) {
+  if (size < 24 || !is_capture_head(data)) return false;
+  map_ = data;
+  map_size_ = size;
+  std::uint32_t magic;
+  std::memcpy(&magic, data, 4);
+  pcapng_ = magic == kPcapngShb;
+  if (!pcapng_) {
+    swapped_ = magic != kMagicMicros && magic != kMagicNanos;
+    if (swapped_) magic = __builtin_bswap32(magic);
+    nanos_ = magic == kMagicNanos;
+  }
+  const std::uint8_t* head = data;
   if (!pcapng_) {
     pos_ = 24;
     link_type_ = static_cast<int>(load32(head + 20, swapped_) & 0x03ffffff);  // low bits: LINKTYPE_*
@@ -404,7 +429,7 @@ void PcapReader::populate_ahead() {
 
 bool PcapReader::next(CapturedFrame& frame) {
   if (truncated_) return false;  // damage ends the stream for good
-  if (map_ != nullptr && (++calls_ & 0x3fff) == 1) release_behind();
+  if (owns_map_ && (++calls_ & 0x3fff) == 1) release_behind();  // never on the caller's bytes
   if (has_pending_) {
     frame = pending_;
     has_pending_ = false;
@@ -415,6 +440,11 @@ bool PcapReader::next(CapturedFrame& frame) {
   const u_char* data = nullptr;
   const int rc = pcap_next_ex(handle_, &hdr, &data);
   if (rc == 1) {
+    // libpcap converts any resolution to ns; a time past 2262 (or before 1685) has no int64 ns.
+    if (hdr->ts.tv_sec > static_cast<time_t>(kMaxSeconds) || hdr->ts.tv_sec < -static_cast<time_t>(kMaxSeconds)) {
+      return truncate("a packet's timestamp (" + std::to_string(hdr->ts.tv_sec) +
+                      " s) is past what ns since 1970 can hold");
+    }
     frame.link_type = -1;
     frame.ts = static_cast<Timestamp>(hdr->ts.tv_sec) * kNanosPerSecond + hdr->ts.tv_usec;
     frame.data = data;

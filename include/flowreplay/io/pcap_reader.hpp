@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,10 @@ namespace flowreplay {
 class PcapReader : public FrameSource {
  public:
   explicit PcapReader(const std::string& path);  // throws IoError
+  // A stream (a pipe, a socket, fmemopen), read through libpcap; the reader closes it.
+  PcapReader(std::FILE* stream, std::string name);
+  // A whole capture already in memory (pcap or pcapng), which must outlive the reader.
+  PcapReader(std::span<const std::uint8_t> bytes, std::string name);
   ~PcapReader() override;
   PcapReader(const PcapReader&) = delete;
   PcapReader& operator=(const PcapReader&) = delete;
@@ -37,6 +43,9 @@ class PcapReader : public FrameSource {
 
  private:
   bool open_mapped(const std::string& path);
+  void open_stream(std::FILE* raw);
+  bool start_memory(const std::uint8_t* data, std::size_t size);
+  static bool is_capture_head(const std::uint8_t* head);  // 24 bytes: a pcap or pcapng header?
   bool next_mapped(CapturedFrame& frame);
   bool next_mapped_ng(CapturedFrame& frame);
   bool truncate(std::string message);
@@ -49,6 +58,7 @@ class PcapReader : public FrameSource {
   const std::uint8_t* map_ = nullptr;
   std::size_t map_size_ = 0;
   int guard_slot_ = -1;  // the SIGBUS guard of the map (see pcap_reader.cpp)
+  bool owns_map_ = false;  // the map is ours to unmap (not the caller's bytes)
   std::size_t pos_ = 0;
   std::size_t released_ = 0;   // bytes at the start of the map already given back
   std::size_t populated_ = 0;  // bytes of the map already populated
