@@ -21,7 +21,9 @@ LD_LIBRARY_PATH="$work/prefix/lib" "$work/consumer/consumer_shared" "$work/a.pca
 "$work/consumer/consumer_static" "$work/b.pcapng"
 cmp "$work/a.pcapng" "$work/b.pcapng"
 # The shared consumer really uses the installed shared library.
-LD_LIBRARY_PATH="$work/prefix/lib" ldd "$work/consumer/consumer_shared" | grep -q "$work/prefix/lib/libflowreplay.so"
+# (ldd's output is taken whole first: grep -q closing the pipe early would fail it under pipefail.)
+libs=$(LD_LIBRARY_PATH="$work/prefix/lib" ldd "$work/consumer/consumer_shared")
+grep -q "$work/prefix/lib/libflowreplay.so" <<< "$libs" || { echo "FAIL: consumer_shared does not load the installed library"; exit 1; }
 
 echo "== pkg-config"
 export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
