@@ -34,7 +34,7 @@ PcapReader::PcapReader(std::span<const std::uint8_t> bytes, std::string name) : 
 }
 
 void PcapReader::open_stream(std::FILE* raw) {
-  buffer_.resize(std::size_t{1} << 22);
+  buffer_.reset(new char[kStreamBuffer]);  // not zero-filled: stdio only ever reads what it wrote
   // The first bytes tell a gzip or zstd stream from a capture; they are handed on through the
   // decompressing stream, since stdin cannot be rewound.
   std::uint8_t head[4];
@@ -47,7 +47,7 @@ void PcapReader::open_stream(std::FILE* raw) {
   }
   // A 4 MiB buffer: libpcap's default stdio buffer costs a read(2) per few kilobytes, which
   // dominates on a fast capture.
-  std::setvbuf(file, buffer_.data(), _IOFBF, buffer_.size());
+  std::setvbuf(file, buffer_.get(), _IOFBF, kStreamBuffer);
   char err[PCAP_ERRBUF_SIZE] = {};
   // With NANO precision libpcap hands out ns in tv_usec, converting µs files.
   handle_ = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, err);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -77,7 +78,8 @@ class PcapReader : public FrameSource {
   std::vector<Interface> interfaces_;  // of the current pcapng section
   CapturedFrame pending_;               // read while looking for the first IDB
   bool has_pending_ = false;
-  std::vector<char> buffer_;  // stdio buffer of the input; outlives the pcap handle
+  static constexpr std::size_t kStreamBuffer = std::size_t{1} << 22;  // 4 MiB
+  std::unique_ptr<char[]> buffer_;  // stdio buffer of the input; outlives the pcap handle
   pcap* handle_ = nullptr;
   int link_type_ = 0;
   bool truncated_ = false;
