@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "flowreplay/core/time_zone.hpp"
 
+#include "flowreplay/core/byte_reader.hpp"
+
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -9,17 +12,8 @@ namespace flowreplay {
 
 namespace {
 
-constexpr std::size_t kTzifHeader = 44;  // RFC 8536 section 3.1: magic, version, 15 reserved, 6 counts
-constexpr std::size_t kCountsAt = 20;
 constexpr std::size_t kTtinfo = 6;       // utoff (4), isdst (1), desigidx (1)
 constexpr std::int32_t kMaxOffset = 18 * 3600;
-
-std::uint32_t be32(const std::uint8_t* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
-std::int64_t be64(const std::uint8_t* p) {
-  return static_cast<std::int64_t>((std::uint64_t{be32(p)} << 32) | be32(p + 4));
-}
 
 struct Counts {
   std::uint32_t isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt;
@@ -28,9 +22,15 @@ struct Counts {
   }
 };
 
-Counts counts_at(const std::uint8_t* header) {
-  const std::uint8_t* c = header + kCountsAt;
-  return {be32(c), be32(c + 4), be32(c + 8), be32(c + 12), be32(c + 16), be32(c + 20)};
+// A TZif header (RFC 8536 section 3.1, 44 bytes): "TZif", the version byte, 15 reserved bytes,
+// six counts.
+bool read_header(ByteReader& r, char& version, Counts& c) {
+  const auto magic = r.bytes(4);
+  if (!r.ok() || std::memcmp(magic.data(), "TZif", 4) != 0) return false;
+  version = static_cast<char>(r.u8());
+  r.skip(15);
+  c = {r.u32(), r.u32(), r.u32(), r.u32(), r.u32(), r.u32()};
+  return r.ok();
 }
 
 }  // namespace
@@ -42,32 +42,33 @@ TimeZone TimeZone::fixed(std::int32_t offset_seconds) {
 }
 
 std::optional<TimeZone> TimeZone::from_tzif(std::span<const std::uint8_t> b) {
-  if (b.size() < kTzifHeader || b[0] != 'T' || b[1] != 'Z' || b[2] != 'i' || b[3] != 'f') return std::nullopt;
-  Counts c = counts_at(b.data());
-  std::size_t at = kTzifHeader;
+  ByteReader r(b);
+  char version = 0;
+  Counts c{};
+  if (!read_header(r, version, c)) return std::nullopt;
   std::size_t time_size = 4;
-  if (b[4] >= '2') {  // skip the 32-bit block; the second header and 64-bit block follow
-    at += c.data_bytes(4);
-    if (b.size() < at + kTzifHeader) return std::nullopt;
-    c = counts_at(b.data() + at);
-    at += kTzifHeader;
+  if (version >= '2') {  // skip the 32-bit block; the second header and 64-bit block follow
+    r.skip(c.data_bytes(4));
+    if (!read_header(r, version, c)) return std::nullopt;
     time_size = 8;
   }
-  if (c.typecnt == 0 || b.size() < at + c.data_bytes(time_size)) return std::nullopt;
+  if (c.typecnt == 0 || r.remaining() < c.data_bytes(time_size)) return std::nullopt;
   TimeZone tz;
-  for (std::uint32_t i = 0; i < c.timecnt; ++i, at += time_size) {
-    tz.transitions_.push_back(time_size == 8 ? be64(b.data() + at) : static_cast<std::int32_t>(be32(b.data() + at)));
+  for (std::uint32_t i = 0; i < c.timecnt; ++i) {
+    tz.transitions_.push_back(time_size == 8 ? static_cast<std::int64_t>(r.u64()) : static_cast<std::int32_t>(r.u32()));
   }
-  for (std::uint32_t i = 0; i < c.timecnt; ++i, ++at) {
-    if (b[at] >= c.typecnt) return std::nullopt;
-    tz.type_of_.push_back(b[at]);
+  for (std::uint32_t i = 0; i < c.timecnt; ++i) {
+    const std::uint8_t type = r.u8();
+    if (type >= c.typecnt) return std::nullopt;
+    tz.type_of_.push_back(type);
   }
-  for (std::uint32_t i = 0; i < c.typecnt; ++i, at += kTtinfo) {
-    const auto off = static_cast<std::int32_t>(be32(b.data() + at));
+  for (std::uint32_t i = 0; i < c.typecnt; ++i) {
+    const auto off = static_cast<std::int32_t>(r.u32());
+    r.skip(2);  // isdst, desigidx
     if (off < -kMaxOffset - 3600 || off > kMaxOffset + 3600) return std::nullopt;  // LMT may exceed ±18 h a little
     tz.offsets_.push_back(off);
   }
-  if (!std::is_sorted(tz.transitions_.begin(), tz.transitions_.end())) return std::nullopt;
+  if (!r.ok() || !std::is_sorted(tz.transitions_.begin(), tz.transitions_.end())) return std::nullopt;
   return tz;
 }
 
