@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Installs the build tree into a temporary prefix, then builds and runs a consumer program against
-# it twice: with CMake's find_package(flowreplay) (shared and static) and with pkg-config.
+# Installs the build tree into a temporary prefix, checks the man pages and the bash completion
+# (completing commands, options and --cic values as bash would), then builds and runs a consumer
+# program against it: with CMake's find_package(flowreplay) (shared and static) and with pkg-config.
 # Usage: install_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1 src=$2
@@ -13,6 +14,20 @@ for f in include/flowreplay/version.hpp include/flowreplay/core/flow_record.hpp 
   [ -e "$work/prefix/$f" ] || { echo "FAIL: $f not installed"; exit 1; }
 done
 ls "$work"/prefix/lib/libflowreplay.so* "$work/prefix/lib/libflowreplay.a" >/dev/null
+
+echo "== man pages and bash completion"
+for page in flowreplay flowreplay-gen flowreplay-features flowreplay-export flowreplay-profile; do
+  grep -q '^\.SH OPTIONS' "$work/prefix/share/man/man1/$page.1" || { echo "FAIL: $page.1 has no OPTIONS section"; exit 1; }
+done
+grep -qF -- '\-\-pcap' "$work/prefix/share/man/man1/flowreplay-gen.1"  # troff escapes the dashes
+completion=$work/prefix/share/bash-completion/completions/flowreplay
+complete_words() {  # the completions bash would offer for the words given
+  bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _flowreplay; printf "%s\n" "${COMPREPLY[@]}"' \
+    _ "$completion" "$@"
+}
+[ "$(complete_words "$work/prefix/bin/flowreplay" fea)" = features ] || { echo "FAIL: 'fea' does not complete to features"; exit 1; }
+complete_words "$work/prefix/bin/flowreplay" gen --pc | grep -qx -- --pcap || { echo "FAIL: 'gen --pc' does not offer --pcap"; exit 1; }
+complete_words "$work/prefix/bin/flowreplay" features --cic c | grep -qx corrected || { echo "FAIL: '--cic c' does not offer corrected"; exit 1; }
 
 echo "== find_package(flowreplay)"
 cmake -S "$src/tests/install/consumer" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
@@ -31,4 +46,4 @@ export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
 g++ -o "$work/consumer_pc" "$src/tests/install/consumer/consumer.cpp" $(pkg-config --cflags --libs flowreplay)
 LD_LIBRARY_PATH="$work/prefix/lib" "$work/consumer_pc" "$work/c.pcapng"
 cmp "$work/a.pcapng" "$work/c.pcapng"
-echo "install test: 3 consumers built and ran against the installed tree"
+echo "install test: man pages and completion installed; 3 consumers built and ran against the installed tree"
