@@ -84,7 +84,7 @@ class IpfixExporter : public FlowExporter {
     if (transport_ == Transport::kTcp) {
       connect_with_retries();
     } else if (transport_ == Transport::kUdp) {
-      udp_ = std::make_unique<UdpSocket>(*to_);
+      udp_ = std::make_unique<UdpSocket>(*to_, options_.multicast_ttl);
     } else {
       file_ = std::make_unique<OutputFile>(name_, std::size_t{1} << 20, options_.partial_files);
     }

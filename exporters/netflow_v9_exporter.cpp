@@ -14,7 +14,7 @@ constexpr std::size_t kMaxPacket = 1400;  // bytes: one datagram within a 1500-b
 class NetflowV9Exporter : public FlowExporter {
  public:
   NetflowV9Exporter(const CollectorAddress& to, const ExportOptions& o)
-      : to_(to), socket_(checked(to)),
+      : to_(to), socket_(checked(to), o.multicast_ttl),
         encoder_(o.domain_id, kMaxPacket, o.template_every, [this](std::span<const std::uint8_t> packet, std::uint32_t records) {
           ++stats_.messages;
           if (socket_.send(packet)) {

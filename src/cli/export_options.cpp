@@ -42,6 +42,10 @@ void add_export_options(CLI::App* app, ExportCliOptions& o, bool with_realtime) 
                   "IPFIX message export time: trace (default; the newest exported flow's end, so runs are "
                   "byte-identical) or wall (the system clock)")
       ->check(CLI::IsMember({"trace", "wall"}));
+  app->add_option("--ttl", o.ttl,
+                  "UDP export to a multicast group: the TTL of its datagrams, 1 to 255 (required for a multicast "
+                  "collector address, so that export never floods further than asked)")
+      ->check(CLI::Range(1, 255));
   app->add_option("--collector-timeout", o.collector_timeout,
                   "IPFIX over TCP: a collector that acknowledges nothing for this long has stopped reading; the "
                   "export fails with exit code 1 (default 20s)");
@@ -61,6 +65,18 @@ std::unique_ptr<ExporterSet> make_exporters(const ExportCliOptions& o, const cha
   }
   eo.collector_timeout = *timeout;
   eo.partial_files = o.partial;
+  eo.multicast_ttl = o.ttl;
+  const auto check_group = [&](const CollectorAddress& to, const std::string& option) {
+    const auto ip = to.literal();
+    if (!ip || !ip->is_multicast()) return;
+    if (to.transport == CollectorAddress::Transport::kTcp) {
+      throw UsageError(std::string(command) + ": " + option + ": " + to.to_string() + " is a multicast group; TCP needs a unicast collector");
+    }
+    if (o.ttl == 0) {
+      throw UsageError(std::string(command) + ": " + option + ": " + to.to_string() +
+                       " is a multicast group: give --ttl N to say how far its datagrams may go");
+    }
+  };
   auto add = [&](std::unique_ptr<FlowExporter> exporter, bool udp) {
     Pacing pacing;
     if (o.realtime) {
@@ -82,11 +98,13 @@ std::unique_ptr<ExporterSet> make_exporters(const ExportCliOptions& o, const cha
   if (!o.netflow9.empty()) {
     auto to = CollectorAddress::parse(o.netflow9);
     if (!to) throw UsageError(cmd + ": --netflow9 expects udp://HOST:PORT, got '" + o.netflow9 + "'");
+    check_group(*to, "--netflow9");
     add(make_netflow_v9_exporter(*to, eo), to->transport == CollectorAddress::Transport::kUdp);
   }
   if (!o.ipfix.empty()) {
     auto to = CollectorAddress::parse(o.ipfix);
     if (!to) throw UsageError(cmd + ": --ipfix expects udp://HOST:PORT or tcp://HOST:PORT, got '" + o.ipfix + "'");
+    check_group(*to, "--ipfix");
     add(make_ipfix_exporter(*to, eo), to->transport == CollectorAddress::Transport::kUdp);
   }
   if (!o.ipfix_file.empty()) add(make_ipfix_file_exporter(o.ipfix_file, eo), false);

@@ -29,6 +29,7 @@ struct ExportCliOptions {
   std::string export_time = "trace";
   std::string collector_timeout = "20s";
   bool partial = true;  // set by the command from --no-partial
+  int ttl = 0;          // --ttl: required for a multicast collector
 
   [[nodiscard]] bool any() const { return !netflow9.empty() || !ipfix.empty() || !ipfix_file.empty(); }
 };

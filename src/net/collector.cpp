@@ -5,6 +5,13 @@
 
 namespace flowreplay {
 
+addrinfo CollectorAddress::hints(int socktype) const {
+  addrinfo h{};
+  h.ai_socktype = socktype;
+  h.ai_flags = AI_NUMERICSERV | (literal() ? AI_NUMERICHOST : 0);
+  return h;
+}
+
 std::string CollectorAddress::to_string() const {
   const bool v6 = host.find(':') != std::string::npos;
   return std::string(transport == Transport::kUdp ? "udp://" : "tcp://") + (v6 ? "[" + host + "]" : host) + ":" + port;

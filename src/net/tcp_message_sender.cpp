@@ -58,8 +58,7 @@ int connect_one(const addrinfo* a, Duration timeout) {
 
 TcpMessageSender::TcpMessageSender(const CollectorAddress& to, Options options)
     : name_(to.to_string()), options_(options) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
+  const addrinfo hints = to.hints(SOCK_STREAM);
   addrinfo* res = nullptr;
   const int rc = getaddrinfo(to.host.c_str(), to.port.c_str(), &hints, &res);
   if (rc != 0) throw IoError(name_, std::string("cannot resolve: ") + gai_strerror(rc), 0);

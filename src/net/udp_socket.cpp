@@ -2,6 +2,7 @@
 #include "flowreplay/net/udp_socket.hpp"
 
 #include <netdb.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,9 +13,8 @@
 
 namespace flowreplay {
 
-UdpSocket::UdpSocket(const CollectorAddress& to) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_DGRAM;
+UdpSocket::UdpSocket(const CollectorAddress& to, int multicast_ttl) {
+  const addrinfo hints = to.hints(SOCK_DGRAM);
   addrinfo* res = nullptr;
   const int rc = getaddrinfo(to.host.c_str(), to.port.c_str(), &hints, &res);
   if (rc != 0) throw IoError(to.to_string(), std::string("cannot resolve: ") + gai_strerror(rc), 0);
@@ -26,6 +26,16 @@ UdpSocket::UdpSocket(const CollectorAddress& to) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     throw IoError(to.to_string(), "cannot open a UDP socket", e);
+  }
+  if (multicast_ttl > 0) {  // how far a multicast export may travel: asked for, never assumed
+    const bool v6 = res != nullptr && res->ai_family == AF_INET6;
+    const int rc2 = v6 ? setsockopt(fd_, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &multicast_ttl, sizeof multicast_ttl)
+                       : setsockopt(fd_, IPPROTO_IP, IP_MULTICAST_TTL, &multicast_ttl, sizeof multicast_ttl);
+    if (rc2 != 0) {
+      const int e = errno;
+      freeaddrinfo(res);
+      throw IoError(to.to_string(), "cannot set the multicast TTL", e);
+    }
   }
   freeaddrinfo(res);
   constexpr int kSendBuffer = 4 << 20;  // bytes: room for bursts at the default 100 000 records/s

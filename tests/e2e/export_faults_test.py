@@ -71,4 +71,11 @@ c.check(r.returncode == 1 and "stopped reading" in r.stderr and "--collector-tim
         f"a hung collector: given up after --collector-timeout 2s in {took:.1f} s, exit 1 ({r.stderr.strip()!r})")
 r = run([binary, "gen", "-q", "--flows", "5", "--ipfix", "tcp://127.0.0.1:9", "--collector-timeout", "0.1s"])
 c.check(r.returncode == 2 and "--collector-timeout" in r.stderr, f"--collector-timeout 0.1s -> exit 2 ({r.stderr.strip()!r})")
+# Multicast collectors: refused without --ttl, before any socket is opened (nothing is sent).
+for args, pattern in ((["--netflow9", "udp://239.1.2.3:2055"], "give --ttl N"),
+                      (["--ipfix", "udp://[ff05::1]:4739"], "give --ttl N"),
+                      (["--ipfix", "tcp://239.1.2.3:4739", "--ttl", "1"], "TCP needs a unicast collector")):
+    r = run([binary, "gen", "-q", "--flows", "5", *args])
+    c.check(r.returncode == 2 and pattern in r.stderr and "multicast group" in r.stderr,
+            f"gen {' '.join(args)} -> exit 2 ({r.stderr.strip()!r})")
 c.done()

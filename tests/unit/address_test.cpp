@@ -44,3 +44,18 @@ TEST(Net, MacRanges) {
 
 }  // namespace
 }  // namespace flowreplay
+
+namespace flowreplay {
+namespace {
+
+TEST(IpAddressMulticast, GroupsOfBothFamilies) {
+  EXPECT_TRUE(IpAddress::parse("224.0.0.1")->is_multicast());
+  EXPECT_TRUE(IpAddress::parse("239.255.255.255")->is_multicast());
+  EXPECT_FALSE(IpAddress::parse("223.255.255.255")->is_multicast());
+  EXPECT_FALSE(IpAddress::parse("240.0.0.1")->is_multicast());
+  EXPECT_TRUE(IpAddress::parse("ff02::1")->is_multicast());
+  EXPECT_FALSE(IpAddress::parse("fe80::1")->is_multicast());
+}
+
+}  // namespace
+}  // namespace flowreplay

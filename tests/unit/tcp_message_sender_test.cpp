@@ -114,3 +114,17 @@ TEST(TcpMessageSender, NothingListeningIsARefusedConnection) {
 
 }  // namespace
 }  // namespace flowreplay
+
+namespace flowreplay {
+namespace {
+
+// A literal address is never handed to the resolver; only a host name is.
+TEST(CollectorAddressHints, LiteralsAreNotResolved) {
+  EXPECT_NE(CollectorAddress::parse("udp://127.0.0.1:2055")->hints(SOCK_DGRAM).ai_flags & AI_NUMERICHOST, 0);
+  EXPECT_NE(CollectorAddress::parse("tcp://[::1]:4739")->hints(SOCK_STREAM).ai_flags & AI_NUMERICHOST, 0);
+  EXPECT_EQ(CollectorAddress::parse("udp://localhost:2055")->hints(SOCK_DGRAM).ai_flags & AI_NUMERICHOST, 0);
+  EXPECT_NE(CollectorAddress::parse("udp://localhost:2055")->hints(SOCK_DGRAM).ai_flags & AI_NUMERICSERV, 0);
+}
+
+}  // namespace
+}  // namespace flowreplay

@@ -25,6 +25,8 @@ class IpAddress {
   [[nodiscard]] std::size_t size() const { return v6_ ? 16 : 4; }
   [[nodiscard]] const std::uint8_t* data() const { return bytes_.data(); }
   [[nodiscard]] std::uint32_t v4_host_order() const;
+  // 224.0.0.0/4 (RFC 5771) or ff00::/8 (RFC 4291).
+  [[nodiscard]] bool is_multicast() const { return v6_ ? bytes_[0] == 0xff : (bytes_[0] & 0xf0) == 0xe0; }
   [[nodiscard]] std::string to_string() const;
 
   // This address plus `offset` in its low bits (wrapping within the address width).

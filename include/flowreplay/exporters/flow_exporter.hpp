@@ -28,6 +28,7 @@ struct ExportOptions {
   // fails (no reconnect) and what it did not acknowledge is counted as dropped.
   Duration collector_timeout = 20 * kNanosPerSecond;
   bool partial_files = true;  // an IPFIX file is written as NAME.partial until finish()
+  int multicast_ttl = 0;      // UDP to a multicast group: the TTL the command line gave (--ttl)
 };
 
 struct ExportStats {

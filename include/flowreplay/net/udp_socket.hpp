@@ -13,7 +13,8 @@ namespace flowreplay {
 
 class UdpSocket {
  public:
-  explicit UdpSocket(const CollectorAddress& to);  // throws IoError
+  // multicast_ttl > 0: the TTL (hop limit) of datagrams to a multicast group. Throws IoError.
+  explicit UdpSocket(const CollectorAddress& to, int multicast_ttl = 0);
   ~UdpSocket();
   UdpSocket(const UdpSocket&) = delete;
   UdpSocket& operator=(const UdpSocket&) = delete;
