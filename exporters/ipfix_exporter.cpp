@@ -50,6 +50,16 @@ std::vector<fbInfoElementSpec_t> spec_of(std::span<const TemplateField> fields) 
 
 constexpr std::size_t kMaxRecord = 112;  // bytes of the IPv6 internal record, the larger one
 
+// libfixbuf logs through GLib; its lines follow the command's -q like every other line.
+void route_glib_messages(bool quiet) {
+  g_log_set_default_handler(
+      [](const gchar* domain, GLogLevelFlags /*level*/, const gchar* message, gpointer quiet_flag) {
+        if (quiet_flag != nullptr) return;
+        std::fprintf(stderr, "flowreplay: %s: %s\n", domain != nullptr ? domain : "libfixbuf", message);
+      },
+      quiet ? reinterpret_cast<gpointer>(1) : nullptr);
+}
+
 std::string take_error(GError*& err) {
   std::string s = err != nullptr ? err->message : "unknown libfixbuf error";
   if (err != nullptr) g_clear_error(&err);
@@ -74,6 +84,7 @@ class IpfixExporter : public FlowExporter {
   // `to` names the collector (UDP, TCP); a file exporter writes to `name`.
   IpfixExporter(std::string name, const ExportOptions& o, Transport transport, std::optional<CollectorAddress> to)
       : name_(std::move(name)), options_(o), transport_(transport), to_(std::move(to)) {
+    route_glib_messages(o.quiet);
     for (const bool v6 : {false, true}) {
       spec_[v6] = spec_of(ipfix_template(v6));
       if (record_length(ipfix_template(v6), UINT32_MAX) > kMaxRecord) throw std::logic_error("IPFIX record too long");

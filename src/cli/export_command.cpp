@@ -36,6 +36,7 @@ int run_export(const ExportCommandOptions& o) {
   auto input = open_capture(o.input, o.filter);
   ExportCliOptions exports = o.exports;
   exports.partial = !o.no_partial;
+  exports.quiet = o.quiet;
   const auto exporters = make_exporters(exports, "export");
   std::unique_ptr<ReportWriter> report;
   if (!o.report.empty()) report = std::make_unique<ReportWriter>(o.report, !o.no_partial);

@@ -66,6 +66,7 @@ std::unique_ptr<ExporterSet> make_exporters(const ExportCliOptions& o, const cha
   eo.collector_timeout = *timeout;
   eo.partial_files = o.partial;
   eo.multicast_ttl = o.ttl;
+  eo.quiet = o.quiet;
   const auto check_group = [&](const CollectorAddress& to, const std::string& option) {
     const auto ip = to.literal();
     if (!ip || !ip->is_multicast()) return;

@@ -30,6 +30,7 @@ struct ExportCliOptions {
   std::string collector_timeout = "20s";
   bool partial = true;  // set by the command from --no-partial
   int ttl = 0;          // --ttl: required for a multicast collector
+  bool quiet = false;   // set by the command from -q
 
   [[nodiscard]] bool any() const { return !netflow9.empty() || !ipfix.empty() || !ipfix_file.empty(); }
 };

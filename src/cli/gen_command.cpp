@@ -97,6 +97,7 @@ int run_gen(const GenOptions& o) {
   if (!o.report.empty()) report = std::make_unique<ReportWriter>(o.report, !o.no_partial);
   ExportCliOptions exports = o.exports;
   exports.partial = !o.no_partial;
+  exports.quiet = o.quiet;
   const auto exporters = make_exporters(exports, "gen");
   TeeSink records;
   records.add(report.get());

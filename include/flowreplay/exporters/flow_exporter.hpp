@@ -29,6 +29,9 @@ struct ExportOptions {
   Duration collector_timeout = 20 * kNanosPerSecond;
   bool partial_files = true;  // an IPFIX file is written as NAME.partial until finish()
   int multicast_ttl = 0;      // UDP to a multicast group: the TTL the command line gave (--ttl)
+  // libfixbuf's own GLib messages: shown as "flowreplay: libfixbuf: ..." lines, or dropped when
+  // quiet (flowreplay reports every failure itself).
+  bool quiet = false;
 };
 
 struct ExportStats {
