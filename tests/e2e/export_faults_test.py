@@ -5,25 +5,17 @@ Every case ends with the documented message and exit code, in bounded time.
 Usage: export_faults_test.py FLOWREPLAY
 """
 import os
-import socket
 import subprocess
 import sys
 import time
 
+from flow_records import free_udp_port
 from tshark_util import Checker, run, tmpdir
 
 binary = sys.argv[1]
 here = os.path.dirname(os.path.abspath(__file__))
 c = Checker("export_faults")
 d = tmpdir()
-
-
-def free_udp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 # IPFIX over UDP to a closed port: ICMP port unreachable comes back as ECONNREFUSED on a later
