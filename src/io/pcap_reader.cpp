@@ -94,6 +94,17 @@ constexpr std::uint16_t kOptTsoffset = 14;
 // ns since 1970 in an int64 end in 2262; a timestamp past this many seconds cannot be held.
 constexpr std::uint64_t kMaxSeconds = 9'000'000'000ULL;
 
+// ns in `units` (< units_per_second) of a clock with units_per_second ticks: exact, and without
+// 128-bit division for the clocks that divide a second evenly into ns (s, ms, µs, ns).
+std::uint64_t fraction_ns(std::uint64_t units, std::uint64_t units_per_second) {
+  if (units_per_second == 1'000'000'000) return units;
+  if (units_per_second < 1'000'000'000 && 1'000'000'000 % units_per_second == 0) {
+    return units * (1'000'000'000 / units_per_second);
+  }
+  __extension__ using U128 = unsigned __int128;
+  return static_cast<std::uint64_t>(static_cast<U128>(units) * 1'000'000'000U / units_per_second);
+}
+
 // The SIGBUS guard. A file mapped for reading that is truncated under the map raises SIGBUS on the
 // next access past its new end. The handler maps a zero page over the faulting page, so that the
 // access completes, and counts the fault in the map's slot; the reader checks the count after
@@ -183,6 +194,7 @@ bool PcapReader::open_mapped(const std::string& path) {
   madvise(m, static_cast<std::size_t>(st.st_size), MADV_SEQUENTIAL);
   owns_map_ = true;
   guard_slot_ = guard(static_cast<const std::uint8_t*>(m), static_cast<std::size_t>(st.st_size));
+  if (guard_slot_ >= 0) faults_ = &g_guards[guard_slot_].faults;
   return start_memory(static_cast<const std::uint8_t*>(m), static_cast<std::size_t>(st.st_size));
 }
 
@@ -204,6 +216,7 @@ bool PcapReader::start_memory(const std::uint8_t* data, std::size_t size) {
   if (size < 24 || !is_capture_head(data)) return false;
   map_ = data;
   map_size_ = size;
+  touched_ = data;
   std::uint32_t magic;
   std::memcpy(&magic, data, 4);
   pcapng_ = magic == kPcapngShb;
@@ -237,20 +250,35 @@ bool PcapReader::truncate(std::string message) {
 }
 
 bool PcapReader::corrupt(std::size_t offset, const std::string& what) {
+  if (shrank()) return false;  // a vanished page read as zeros: not damage in the file
   return truncate("corrupt pcapng: block at offset " + std::to_string(offset) + ": " + what);
 }
 
 // Reads every page of [p, p + n) once, so that a page the file no longer has faults here, inside
 // the reader, and not later in a caller; false when any page of the map has vanished.
-bool PcapReader::touch(const std::uint8_t* p, std::size_t n) {
-  if (guard_slot_ < 0 || n == 0) return true;
+// The reader moves forward, so only pages past the furthest one touched so far are read.
+// Touches ahead in 64 KiB steps (whole pages, within the map), so this runs once per step and
+// the check of a record inside a touched stretch is one compare.
+bool PcapReader::touch_slow(const std::uint8_t* p, std::size_t n) {
+  constexpr std::size_t kAhead = std::size_t{64} << 10;
   const std::size_t page = g_page.load(std::memory_order_relaxed);
-  for (std::size_t i = 0; i < n; i += page) static_cast<void>(*static_cast<const volatile std::uint8_t*>(p + i));
-  static_cast<void>(*static_cast<const volatile std::uint8_t*>(p + n - 1));
-  if (g_guards[guard_slot_].faults.load(std::memory_order_relaxed) == 0) return true;
+  const std::uint8_t* map_end = map_ + map_size_;
+  const std::uint8_t* want = std::max(p + n, touched_ + kAhead);
+  const auto from_start = static_cast<std::size_t>(want - map_);
+  const std::uint8_t* end = std::min(map_end, map_ + (from_start + page - 1) / page * page);
+  for (const std::uint8_t* q = std::max(p, touched_); q < end; q += page) {
+    static_cast<void>(*static_cast<const volatile std::uint8_t*>(q));
+  }
+  static_cast<void>(*static_cast<const volatile std::uint8_t*>(end - 1));
+  touched_ = end;
+  return !shrank();
+}
+
+bool PcapReader::shrank() {
+  if (faults_ == nullptr || faults_->load(std::memory_order_relaxed) == 0) return false;
   truncated_ = true;
   message_ = "the file shrank while it was read";
-  return false;
+  return true;
 }
 
 // An Interface Description Block: the interface's link type and the options that set its clock.
@@ -299,7 +327,6 @@ bool PcapReader::next_mapped_ng(CapturedFrame& frame) {
     const std::size_t offset = pos_;
     if (map_size_ - pos_ < kBlockHeader + kBlockTrailer) return truncate("truncated pcapng block header");
     const std::uint8_t* b = map_ + pos_;
-    if (!touch(b, kBlockHeader + kBlockTrailer)) return false;
     // The blocks stream through memory once: fetch a few ahead so their headers are in cache.
     __builtin_prefetch(b + 1024);
     __builtin_prefetch(b + 2048);
@@ -356,14 +383,19 @@ bool PcapReader::next_mapped_ng(CapturedFrame& frame) {
       const std::uint32_t caplen = load32(b + 20, swapped_);
       if (caplen > len - kEpbData - kBlockTrailer) return corrupt(offset, "captured length " + std::to_string(caplen) + " runs past the block");
       const std::uint64_t ups = i.units_per_second;
-      const std::uint64_t secs = units / ups;
-      if (secs > kMaxSeconds) {
-        return corrupt(offset, "timestamp " + std::to_string(units) + " (" + std::to_string(secs) +
+      if (units / ups > kMaxSeconds) {  // ns (gen's files) and µs divide by a constant: cheap
+        return corrupt(offset, "timestamp " + std::to_string(units) + " (" + std::to_string(units / ups) +
                                    " s) is past what ns since 1970 can hold");
       }
-      __extension__ using U128 = unsigned __int128;
-      const auto frac = static_cast<std::uint64_t>(static_cast<U128>(units % ups) * 1'000'000'000U / ups);
-      frame.ts = (static_cast<Timestamp>(secs) + i.offset_seconds) * kNanosPerSecond + static_cast<Timestamp>(frac);
+      std::uint64_t ns;
+      if (ups == 1'000'000'000) {
+        ns = units;
+      } else if (ups == 1'000'000) {
+        ns = units * 1000;
+      } else {
+        ns = units / ups * 1'000'000'000 + fraction_ns(units % ups, ups);
+      }
+      frame.ts = static_cast<Timestamp>(ns) + i.offset_seconds * kNanosPerSecond;
       frame.caplen = caplen;
       frame.origlen = load32(b + 24, swapped_);
       frame.data = b + kEpbData;

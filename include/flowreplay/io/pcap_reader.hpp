@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <span>
@@ -60,6 +61,8 @@ class PcapReader : public FrameSource {
   std::size_t map_size_ = 0;
   int guard_slot_ = -1;  // the SIGBUS guard of the map (see pcap_reader.cpp)
   bool owns_map_ = false;  // the map is ours to unmap (not the caller's bytes)
+  const std::uint8_t* touched_ = nullptr;  // every page before this one has been read
+  const std::atomic<std::uint32_t>* faults_ = nullptr;  // the guard's fault count, null when unguarded
   std::size_t pos_ = 0;
   std::size_t released_ = 0;   // bytes at the start of the map already given back
   std::size_t populated_ = 0;  // bytes of the map already populated
@@ -74,7 +77,15 @@ class PcapReader : public FrameSource {
   };
   bool corrupt(std::size_t offset, const std::string& what);
   bool read_idb(const std::uint8_t* b, std::uint32_t len, std::size_t offset);
-  bool touch(const std::uint8_t* p, std::size_t n);  // false when the file shrank under the map
+  // Reads every page of [p, p + n) not read yet, so that a page the file no longer has faults
+  // inside the reader; false when any page of the map has vanished (the SIGBUS guard saw it).
+  bool touch(const std::uint8_t* p, std::size_t n) {
+    if (faults_ == nullptr) return true;
+    if (p + n > touched_) return touch_slow(p, n);
+    return faults_->load(std::memory_order_relaxed) == 0 || !shrank();
+  }
+  bool touch_slow(const std::uint8_t* p, std::size_t n);
+  bool shrank();  // sets the truncation message when the guard saw a fault
   std::vector<Interface> interfaces_;  // of the current pcapng section
   CapturedFrame pending_;               // read while looking for the first IDB
   bool has_pending_ = false;
