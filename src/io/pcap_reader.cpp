@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdarg>
 #include <cstdio>
 
 #include "flowreplay/core/errors.hpp"
@@ -249,6 +250,26 @@ bool PcapReader::truncate(std::string message) {
   return false;
 }
 
+// The messages of the hot loop's error paths are formatted here, out of line, so that the loop
+// itself holds no string code.
+bool PcapReader::corruptf(std::size_t offset, const char* format, ...) {
+  char what[256];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(what, sizeof what, format, args);
+  va_end(args);
+  return corrupt(offset, what);
+}
+
+bool PcapReader::truncatef(const char* format, ...) {
+  char what[256];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(what, sizeof what, format, args);
+  va_end(args);
+  return truncate(what);
+}
+
 bool PcapReader::corrupt(std::size_t offset, const std::string& what) {
   if (shrank()) return false;  // a vanished page read as zeros: not damage in the file
   return truncate("corrupt pcapng: block at offset " + std::to_string(offset) + ": " + what);
@@ -345,15 +366,14 @@ bool PcapReader::next_mapped_ng(CapturedFrame& frame) {
       type = __builtin_bswap32(type);
     }
     const std::uint32_t len = load32(b + 4, swapped_);
-    if (len < kBlockHeader + kBlockTrailer || len % 4 != 0) return corrupt(offset, "block length " + std::to_string(len));
+    if (len < kBlockHeader + kBlockTrailer || len % 4 != 0) return corruptf(offset, "block length %u", len);
     if (map_size_ - pos_ < len) {
-      return truncate("truncated dump file; a " + std::to_string(len) + "-byte pcapng block has only " +
-                      std::to_string(map_size_ - pos_) + " bytes");
+      return truncatef("truncated dump file; a %u-byte pcapng block has only %zu bytes", len, map_size_ - pos_);
     }
     if (!touch(b, len)) return false;
     if (load32(b + len - kBlockTrailer, swapped_) != len) {
-      return corrupt(offset, "the block's two length fields differ (" + std::to_string(len) + " and " +
-                                 std::to_string(load32(b + len - kBlockTrailer, swapped_)) + ")");
+      return corruptf(offset, "the block's two length fields differ (%u and %u)", len,
+                      load32(b + len - kBlockTrailer, swapped_));
     }
     pos_ += len;
     if (type == kIdb) {
@@ -364,8 +384,7 @@ bool PcapReader::next_mapped_ng(CapturedFrame& frame) {
     if (type == kEpb || type == kSpb) {
       const std::uint32_t ifc = type == kEpb ? load32(b + 8, swapped_) : 0;
       if (ifc >= interfaces_.size()) {
-        return corrupt(offset, "a packet names interface " + std::to_string(ifc) + "; the section has " +
-                                   std::to_string(interfaces_.size()));
+        return corruptf(offset, "a packet names interface %u; the section has %zu", ifc, interfaces_.size());
       }
       const Interface& i = interfaces_[ifc];
       frame.link_type = i.link_type;
@@ -381,11 +400,11 @@ bool PcapReader::next_mapped_ng(CapturedFrame& frame) {
       if (len < kEpbData + kBlockTrailer) return corrupt(offset, "enhanced packet block too short");
       const std::uint64_t units = (std::uint64_t{load32(b + 12, swapped_)} << 32) | load32(b + 16, swapped_);
       const std::uint32_t caplen = load32(b + 20, swapped_);
-      if (caplen > len - kEpbData - kBlockTrailer) return corrupt(offset, "captured length " + std::to_string(caplen) + " runs past the block");
+      if (caplen > len - kEpbData - kBlockTrailer) return corruptf(offset, "captured length %u runs past the block", caplen);
       const std::uint64_t ups = i.units_per_second;
       if (units / ups > kMaxSeconds) {  // ns (gen's files) and µs divide by a constant: cheap
-        return corrupt(offset, "timestamp " + std::to_string(units) + " (" + std::to_string(units / ups) +
-                                   " s) is past what ns since 1970 can hold");
+        return corruptf(offset, "timestamp %llu (%llu s) is past what ns since 1970 can hold",
+                        static_cast<unsigned long long>(units), static_cast<unsigned long long>(units / ups));
       }
       std::uint64_t ns;
       if (ups == 1'000'000'000) {

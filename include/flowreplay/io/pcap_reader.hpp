@@ -76,6 +76,8 @@ class PcapReader : public FrameSource {
     std::int64_t offset_seconds = 0;             // if_tsoffset
   };
   bool corrupt(std::size_t offset, const std::string& what);
+  [[gnu::cold, gnu::noinline, gnu::format(printf, 3, 4)]] bool corruptf(std::size_t offset, const char* format, ...);
+  [[gnu::cold, gnu::noinline, gnu::format(printf, 2, 3)]] bool truncatef(const char* format, ...);
   bool read_idb(const std::uint8_t* b, std::uint32_t len, std::size_t offset);
   // Reads every page of [p, p + n) not read yet, so that a page the file no longer has faults
   // inside the reader; false when any page of the map has vanished (the SIGBUS guard saw it).
