@@ -9,6 +9,7 @@
 #include "validators.hpp"
 #include "export_options.hpp"
 #include "flowreplay/core/errors.hpp"
+#include "flowreplay/core/stop.hpp"
 #include "flowreplay/exporters/report_writer.hpp"
 
 namespace flowreplay::cli {
@@ -52,6 +53,7 @@ int run_export(const ExportCommandOptions& o) {
     s = run_capture(input.source(), meters, progress.callbacks([&] { return std::to_string(meter.records()) + " flow records"; }));
     records.finish();
   } catch (const IoError&) {
+    mark_run_failed();  // what is finished below keeps its .partial name
     progress.clear();
     exporters->report("export", false);  // what reached each collector before the failure
     try {  // keep the records metered before the failure; a second failure changes nothing

@@ -14,6 +14,7 @@
 #include "validators.hpp"
 #include "flowreplay/synth/default_config.hpp"
 #include "flowreplay/core/errors.hpp"
+#include "flowreplay/core/stop.hpp"
 #include "flowreplay/exporters/flow_exporter.hpp"
 #include "flowreplay/synth/flow_source.hpp"
 #include "flowreplay/synth/gen_config.hpp"
@@ -123,6 +124,7 @@ int run_gen(const GenOptions& o) {
   try {
     s = synth.run();
   } catch (const IoError&) {
+    mark_run_failed();  // what is finished below keeps its .partial name
     exporters->report("gen", false);  // what reached each collector before the failure
     try {  // keep what was made before the failure; a second failure changes nothing
       if (report) report->finish();

@@ -22,7 +22,7 @@ std::string OutputFile::working_name(const std::string& path, bool partial) {
 }
 
 void OutputFile::publish(const std::string& working, const std::string& path) {
-  if (working == path || stop_requested()) return;
+  if (working == path || stop_requested() || run_failed()) return;
   if (std::rename(working.c_str(), path.c_str()) != 0) {
     throw IoError(path, "cannot rename " + working + " to its final name", errno);
   }

@@ -86,6 +86,18 @@ r = run([binary, "gen", "-q", "--flows", "100", "--pcap", keep, "--ipfix", "tcp:
 with open(keep, "rb") as f:
     c.check(r.returncode == 1 and f.read() == b"precious", f"a refused collector leaves it too ({r.stderr.strip()[-120:]!r})")
 
+# A run that fails part way (the IPFIX file's disk is full once its first MiB goes out) finishes
+# the capture and the report with what was made, under their .partial names: they do not hold
+# the whole run.
+for f in ("fail.pcapng", "fail.csv"):
+    assert not os.path.exists(os.path.join(d, f))
+r = run([binary, "gen", "-q", "--flows", "20000", "--pcap", os.path.join(d, "fail.pcapng"), "--report",
+         os.path.join(d, "fail.csv"), "--ipfix-file", "/dev/full"])
+n, crc, _ = capinfos_packets(os.path.join(d, "fail.pcapng.partial"))
+c.check(r.returncode == 1 and crc == 0 and n and not os.path.exists(os.path.join(d, "fail.pcapng"))
+        and os.path.exists(os.path.join(d, "fail.csv.partial")) and not os.path.exists(os.path.join(d, "fail.csv")),
+        f"a failed run keeps its outputs as .partial ({n} packets in fail.pcapng.partial; {r.stderr.strip()[-80:]!r})")
+
 # --no-partial writes in place, so an interrupted run leaves the name itself.
 rc, err = interrupt([binary, "gen", "--flows", "5000000", "--pcap", "np.pcapng", "--no-partial"], signal.SIGINT, 0.5)
 n, crc, _ = capinfos_packets(os.path.join(d, "np.pcapng"))

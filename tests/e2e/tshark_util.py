@@ -5,7 +5,9 @@ Every expected value in these tests comes from tshark/capinfos (programs flowrep
 share code with) or from arithmetic done here, never from flowreplay's own output alone.
 """
 import csv
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -75,4 +77,7 @@ class Checker:
 
 
 def tmpdir():
-    return tempfile.mkdtemp(prefix="flowreplay-e2e-", dir=os.environ.get("TMPDIR", "/tmp"))
+    """A scratch folder, removed when the test exits (some tests write gigabytes)."""
+    path = tempfile.mkdtemp(prefix="flowreplay-e2e-", dir=os.environ.get("TMPDIR", "/tmp"))
+    atexit.register(shutil.rmtree, path, True)
+    return path

@@ -13,7 +13,12 @@ void request_stop(int signal) noexcept;
 // The signal that asked to stop, 0 while none has.
 [[nodiscard]] int stop_signal() noexcept;
 [[nodiscard]] inline bool stop_requested() noexcept { return stop_signal() != 0; }
-// Forgets a request (tests, or a program that runs several jobs).
+// Forgets a request and a failure (tests, or a program that runs several jobs).
 void clear_stop() noexcept;
+
+// The run failed (an output or a collector): outputs finished from here on keep their .partial
+// names too, since they do not hold the whole run.
+void mark_run_failed() noexcept;
+[[nodiscard]] bool run_failed() noexcept;
 
 }  // namespace flowreplay

@@ -3,7 +3,8 @@
 // closed pipe or a failed close is an IoError with the path and errno, never a short file.
 //
 // Partial naming: a regular file (or a path that does not exist yet) is written as NAME.partial
-// and renamed to NAME when close() succeeds and no stop was requested (core/stop.hpp), so an
+// and renamed to NAME when close() succeeds and no stop was requested nor the run failed
+// (core/stop.hpp), so an
 // existing NAME is untouched until the new one is whole, and a run that failed or was
 // interrupted leaves NAME.partial, never a short NAME. Devices, pipes and stdout are written in
 // place, and so is everything when `partial` is false (--no-partial).
