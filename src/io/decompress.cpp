@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <vector>
 
 namespace flowreplay {
 
@@ -36,8 +35,8 @@ constexpr std::size_t kInputBuffer = std::size_t{1} << 18;
 class Decoder {
  public:
   Decoder(std::FILE* raw, Compression kind, std::span<const std::uint8_t> prefix)
-      : raw_(raw), kind_(kind), in_(kInputBuffer) {
-    std::memcpy(in_.data(), prefix.data(), prefix.size());
+      : raw_(raw), kind_(kind), in_(new std::uint8_t[kInputBuffer]) {  // not zero-filled
+    std::memcpy(in_.get(), prefix.data(), prefix.size());
     in_len_ = prefix.size();
     if (kind_ == Compression::kGzip) {
       gz_ok_ = inflateInit2(&gz_, 15 + 32) == Z_OK;  // 15-bit window, gzip or zlib header
@@ -68,14 +67,14 @@ class Decoder {
   bool refill() {  // more compressed input; false at the end of raw_
     if (in_pos_ < in_len_) return true;
     in_pos_ = 0;
-    in_len_ = std::fread(in_.data(), 1, in_.size(), raw_);
+    in_len_ = std::fread(in_.get(), 1, kInputBuffer, raw_);
     return in_len_ > 0;
   }
 
   ssize_t read_plain(char* buf, std::size_t size) {
     if (in_pos_ < in_len_) {
       const std::size_t n = std::min(size, in_len_ - in_pos_);
-      std::memcpy(buf, in_.data() + in_pos_, n);
+      std::memcpy(buf, in_.get() + in_pos_, n);
       in_pos_ += n;
       return static_cast<ssize_t>(n);
     }
@@ -93,7 +92,7 @@ class Decoder {
         if (std::ferror(raw_) || !ended_) return damaged(size - gz_.avail_out);  // cut inside a member
         break;
       }
-      gz_.next_in = in_.data() + in_pos_;
+      gz_.next_in = in_.get() + in_pos_;
       gz_.avail_in = static_cast<uInt>(in_len_ - in_pos_);
       const int rc = inflate(&gz_, Z_NO_FLUSH);
       in_pos_ = in_len_ - gz_.avail_in;
@@ -117,7 +116,7 @@ class Decoder {
         if (std::ferror(raw_) || !ended_) return damaged(out.pos);
         break;
       }
-      ZSTD_inBuffer in{in_.data(), in_len_, in_pos_};
+      ZSTD_inBuffer in{in_.get(), in_len_, in_pos_};
       const std::size_t rc = ZSTD_decompressStream(zs_, &out, &in);
       in_pos_ = in.pos;
       if (ZSTD_isError(rc)) return damaged(out.pos);
@@ -139,7 +138,7 @@ class Decoder {
 
   std::FILE* raw_;
   Compression kind_;
-  std::vector<std::uint8_t> in_;
+  std::unique_ptr<std::uint8_t[]> in_;  // kInputBuffer bytes
   std::size_t in_len_ = 0;
   std::size_t in_pos_ = 0;
   z_stream gz_{};

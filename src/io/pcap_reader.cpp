@@ -25,17 +25,19 @@ PcapReader::PcapReader(const std::string& path)
   if (path != "-" && open_mapped(path)) return;
   std::FILE* raw = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (raw == nullptr) throw IoError(path_, "cannot open", errno);
-  open_stream(raw);
+  open_stream(raw, kStreamBuffer);
 }
 
-PcapReader::PcapReader(std::FILE* stream, std::string name) : path_(std::move(name)) { open_stream(stream); }
+PcapReader::PcapReader(std::FILE* stream, std::string name, std::size_t buffer_bytes) : path_(std::move(name)) {
+  open_stream(stream, buffer_bytes);
+}
 
 PcapReader::PcapReader(std::span<const std::uint8_t> bytes, std::string name) : path_(std::move(name)) {
   if (!start_memory(bytes.data(), bytes.size())) throw IoError(path_, "not a pcap or pcapng capture", 0);
 }
 
-void PcapReader::open_stream(std::FILE* raw) {
-  buffer_.reset(new char[kStreamBuffer]);  // not zero-filled: stdio only ever reads what it wrote
+void PcapReader::open_stream(std::FILE* raw, std::size_t buffer_bytes) {
+  buffer_.reset(new char[buffer_bytes]);  // not zero-filled: stdio only ever reads what it wrote
   // The first bytes tell a gzip or zstd stream from a capture; they are handed on through the
   // decompressing stream, since stdin cannot be rewound.
   std::uint8_t head[4];
@@ -46,9 +48,9 @@ void PcapReader::open_stream(std::FILE* raw) {
     if (raw != stdin) std::fclose(raw);
     throw IoError(path_, "cannot open a decompressing stream", errno);
   }
-  // A 4 MiB buffer: libpcap's default stdio buffer costs a read(2) per few kilobytes, which
-  // dominates on a fast capture.
-  std::setvbuf(file, buffer_.get(), _IOFBF, kStreamBuffer);
+  // A large buffer (4 MiB by default): libpcap's default stdio buffer costs a read(2) per few
+  // kilobytes, which dominates on a fast capture.
+  std::setvbuf(file, buffer_.get(), _IOFBF, buffer_bytes);
   char err[PCAP_ERRBUF_SIZE] = {};
   // With NANO precision libpcap hands out ns in tv_usec, converting µs files.
   handle_ = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, err);

@@ -27,8 +27,10 @@ namespace flowreplay {
 class PcapReader : public FrameSource {
  public:
   explicit PcapReader(const std::string& path);  // throws IoError
-  // A stream (a pipe, a socket, fmemopen), read through libpcap; the reader closes it.
-  PcapReader(std::FILE* stream, std::string name);
+  // A stream (a pipe, a socket, fmemopen), read through libpcap with a stdio buffer of
+  // buffer_bytes; the reader closes it.
+  static constexpr std::size_t kStreamBuffer = std::size_t{1} << 22;  // 4 MiB
+  PcapReader(std::FILE* stream, std::string name, std::size_t buffer_bytes = kStreamBuffer);
   // A whole capture already in memory (pcap or pcapng), which must outlive the reader.
   PcapReader(std::span<const std::uint8_t> bytes, std::string name);
   ~PcapReader() override;
@@ -45,7 +47,7 @@ class PcapReader : public FrameSource {
 
  private:
   bool open_mapped(const std::string& path);
-  void open_stream(std::FILE* raw);
+  void open_stream(std::FILE* raw, std::size_t buffer_bytes);
   bool start_memory(const std::uint8_t* data, std::size_t size);
   static bool is_capture_head(const std::uint8_t* head);  // 24 bytes: a pcap or pcapng header?
   bool next_mapped(CapturedFrame& frame);
@@ -91,7 +93,6 @@ class PcapReader : public FrameSource {
   std::vector<Interface> interfaces_;  // of the current pcapng section
   CapturedFrame pending_;               // read while looking for the first IDB
   bool has_pending_ = false;
-  static constexpr std::size_t kStreamBuffer = std::size_t{1} << 22;  // 4 MiB
   std::unique_ptr<char[]> buffer_;  // stdio buffer of the input; outlives the pcap handle
   pcap* handle_ = nullptr;
   int link_type_ = 0;

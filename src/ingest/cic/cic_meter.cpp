@@ -98,13 +98,14 @@ Quirks quirks_of(CicMode mode) {
 // A packet as the flow logic sees it (µs, the reference's units).
 struct Pkt {
   std::int64_t t;
-  const RawPacket* raw;
+  const RawPacket* raw;  // the addresses; null for a first packet replayed from a CicFlow
   std::uint8_t protocol;
   std::uint16_t src_port;
   std::uint16_t dst_port;
   std::int64_t payload;
   std::int64_t header;
   std::uint8_t flags;
+  std::uint16_t window;
   int direction;  // 1 forward, 0 backward as the caller decided; -1: the mode's rule decides
   bool fin() const { return flags & wire::kTcpFin; }
   bool syn() const { return flags & wire::kTcpSyn; }
@@ -156,38 +157,27 @@ struct Bulk {
 
 }  // namespace
 
-class CicFlow {
+// The statistics of a flow from its first packet on. A flow's CicStats is made when its second
+// packet arrives (from the first packet kept in the CicFlow) or when a one-packet flow is
+// written: most flows of a scan or of head mode's "appendix" never get a second packet, and
+// 600 bytes of statistics each would be most of the meter's memory.
+class CicStats {
  public:
-  CicFlow(const Quirks& q, const CicOptions& o) : q_(q), activity_us_(o.activity_timeout / 1000) {}
-
-  FlowKey key;
-  std::uint64_t serial = 0;
-  IpAddress src, dst;
-  std::uint16_t src_port = 0, dst_port = 0;
-  std::uint8_t protocol = 0;
-  std::string id;
-  std::int64_t start = 0, last_seen = 0;
-  std::uint64_t packets = 0;
-  // Corrected termination (Engelen's TCP state): FINs seen per direction, then the last ACK.
-  bool fin_seen[2] = {false, false};
-  bool ready = false;
-
-  bool is_forward(const Pkt& p) const {
-    if (p.direction >= 0) return p.direction == 1;
-    return from_initiator(src, src_port, p.raw->src, p.src_port, q_.direction_by_ip_only);
+  CicStats(const Quirks& q, std::int64_t activity_us) : q_(q), activity_us_(activity_us) {
+    init_win_fwd_ = q_.init_win_default;
+    init_win_bwd_ = q_.init_win_default;
   }
 
   void first(const Pkt& p, bool forward) {
     bulk_update(p, forward);
     subflow_update(p);
     flags_update(p);
-    start = last_seen = start_active_ = end_active_ = p.t;
+    start_active_ = end_active_ = p.t;
     if (q_.double_count_first) len_.add(static_cast<double>(p.payload));
     len_.add(static_cast<double>(p.payload));
-    ++packets;
     if (forward) {
       min_seg_fwd_ = p.header;
-      init_win_fwd_ = p.raw->window;
+      init_win_fwd_ = p.window;
       fwd_.add(static_cast<double>(p.payload));
       fwd_hdr_ = p.header;
       fwd_last_ = p.t;
@@ -196,7 +186,7 @@ class CicFlow {
       if (p.urg()) ++fwd_urg_;
       if (!q_.act_data_skips_first && p.payload >= 1) ++act_data_fwd_;
     } else {
-      init_win_bwd_ = p.raw->window;
+      init_win_bwd_ = p.window;
       bwd_seen_ = true;
       bwd_.add(static_cast<double>(p.payload));
       bwd_hdr_ = p.header;
@@ -207,13 +197,12 @@ class CicFlow {
     }
   }
 
-  void add(const Pkt& p) {
-    const bool forward = is_forward(p);
+  // A later packet; `last_seen` is the flow's previous packet time.
+  void add(const Pkt& p, bool forward, std::int64_t last_seen) {
     bulk_update(p, forward);
     subflow_update(p);
     if (!q_.flags_first_only) flags_update(p);
     len_.add(static_cast<double>(p.payload));
-    ++packets;
     if (forward) {
       if (p.payload >= 1) ++act_data_fwd_;
       fwd_.add(static_cast<double>(p.payload));
@@ -228,7 +217,7 @@ class CicFlow {
       }
     } else {
       bwd_.add(static_cast<double>(p.payload));
-      if (q_.init_win_last_bwd || !bwd_seen_) init_win_bwd_ = p.raw->window;
+      if (q_.init_win_last_bwd || !bwd_seen_) init_win_bwd_ = p.window;
       bwd_seen_ = true;
       bwd_hdr_ += p.header;
       bwd_bytes_ += p.payload;
@@ -240,7 +229,6 @@ class CicFlow {
       }
     }
     flow_iat_.add(static_cast<double>(p.t - last_seen));
-    last_seen = p.t;
   }
 
   // FlowGenerator's activity update before a packet is added.
@@ -250,7 +238,8 @@ class CicFlow {
   [[nodiscard]] bool forward_fin_again() { return ++fwd_fin_ > 1; }
   void count_backward_fin() { ++bwd_fin_; }
 
-  CicFeatures features(CicMode mode);
+  // Columns 8-83 into f.values, for a flow of `packets` packets lasting `duration` µs.
+  void features(CicFeatures& f, CicMode mode, std::int64_t duration, std::uint64_t packets);
 
  private:
   void update_active_idle(std::int64_t t, std::int64_t threshold) {
@@ -327,28 +316,98 @@ class CicFlow {
   std::int64_t sf_last_ = -1, sf_count_ = 0;
   Bulk fwd_bulk_, bwd_bulk_;
 
-  friend class CicMeter;
-  void set_init_defaults() {
-    init_win_fwd_ = q_.init_win_default;
-    init_win_bwd_ = q_.init_win_default;
-  }
 };
 
-CicFeatures CicFlow::features(CicMode mode) {
+// A flow as the meter keeps it: its key, orientation, times and first packet in about 120 bytes,
+// and the statistics once there is a second packet.
+class CicFlow {
+ public:
+  FlowKey key;
+  CicFlow* prev = nullptr;  // FlowList links, in order of start
+  CicFlow* next = nullptr;
+  std::uint64_t serial = 0;
+  std::int64_t start = 0, last_seen = 0;
+  std::uint64_t packets = 0;
+  bool src_is_b = false;  // the initiator (Src IP, Src Port) is the key's b endpoint
+  // Corrected termination (Engelen's TCP state): FINs seen per direction, then the last ACK.
+  bool fin_seen[2] = {false, false};
+  bool ready = false;
+
+  [[nodiscard]] const IpAddress& src() const { return src_is_b ? key.b : key.a; }
+  [[nodiscard]] const IpAddress& dst() const { return src_is_b ? key.a : key.b; }
+  [[nodiscard]] std::uint16_t src_port() const { return src_is_b ? key.b_port : key.a_port; }
+  [[nodiscard]] std::uint16_t dst_port() const { return src_is_b ? key.a_port : key.b_port; }
+  // Makes (ip, port) the initiator; it is one of the key's endpoints.
+  void orient(const IpAddress& ip, std::uint16_t port) { src_is_b = !(ip == key.a && port == key.a_port); }
+
+  [[nodiscard]] bool is_forward(const Pkt& p, bool ip_only) const {
+    if (p.direction >= 0) return p.direction == 1;
+    return from_initiator(src(), src_port(), p.raw->src, p.src_port, ip_only);
+  }
+
+  // The Flow ID column: Src-Dst-SrcPort-DstPort-Protocol, canonical by address in 2018 mode.
+  [[nodiscard]] std::string id(CicMode mode) const {
+    if (mode == CicMode::k2018 && signed_compare(src(), dst()) > 0) {
+      return flow_id(dst(), dst_port(), src(), src_port(), key.protocol);
+    }
+    return flow_id(src(), src_port(), dst(), dst_port(), key.protocol);
+  }
+
+  void first(const Pkt& p, bool forward) {
+    start = last_seen = p.t;
+    packets = 1;
+    first_payload_ = static_cast<std::uint32_t>(p.payload);
+    first_header_ = static_cast<std::uint16_t>(p.header);
+    first_window_ = p.window;
+    first_flags_ = p.flags;
+    first_forward_ = forward;
+  }
+
+  // The statistics, made from the first packet on first use.
+  CicStats& stats(const Quirks& q, std::int64_t activity_us) {
+    if (stats_ == nullptr) {
+      stats_ = std::make_unique<CicStats>(q, activity_us);
+      const Pkt p{start, nullptr, key.protocol, 0, 0, first_payload_, first_header_, first_flags_, first_window_, -1};
+      stats_->first(p, first_forward_);
+    }
+    return *stats_;
+  }
+
+  // A later packet (the statistics exist).
+  void add(const Pkt& p, bool forward) {
+    stats_->add(p, forward, last_seen);
+    ++packets;
+    last_seen = p.t;
+  }
+
+  CicFeatures features(const Quirks& q, std::int64_t activity_us, CicMode mode) {
+    CicFeatures f;
+    f.flow_id = id(mode);
+    f.src = src(), f.dst = dst(), f.src_port = src_port(), f.dst_port = dst_port(), f.protocol = key.protocol;
+    f.start_us = start;
+    stats(q, activity_us).features(f, mode, last_seen - start, packets);
+    return f;
+  }
+
+ private:
+  std::uint32_t first_payload_ = 0;
+  std::uint16_t first_header_ = 0;
+  std::uint16_t first_window_ = 0;
+  std::uint8_t first_flags_ = 0;
+  bool first_forward_ = true;
+  std::unique_ptr<CicStats> stats_;
+};
+
+void CicStats::features(CicFeatures& f, CicMode mode, std::int64_t duration, std::uint64_t packets) {
   if (q_.close_last_active && end_active_ - start_active_ > 0) {  // Q11
     active_.add(static_cast<double>(end_active_ - start_active_));
     start_active_ = end_active_;
   }
-  CicFeatures f;
-  f.flow_id = id;
-  f.src = src, f.dst = dst, f.src_port = src_port, f.dst_port = dst_port, f.protocol = protocol;
-  f.start_us = start;
   std::size_t i = 0;
   auto integer = [&](double v) { f.values[i++] = {v, CicKind::kInteger}; };
   auto dbl = [&](double v) { f.values[i++] = {v, CicKind::kDouble}; };
   auto guarded = [&](bool ok, double v) { f.values[i++] = ok ? CicValue{v, CicKind::kDouble} : CicValue{0, CicKind::kZero}; };
 
-  const std::int64_t duration = last_seen - start;
   const double seconds = static_cast<double>(duration) / 1e6;
   integer(static_cast<double>(duration));                           // 8
   integer(static_cast<double>(fwd_.n()));                           // 9
@@ -449,13 +508,11 @@ CicFeatures CicFlow::features(CicMode mode) {
     guarded(s->n() > 0, s->max());
     guarded(s->n() > 0, s->min());
   }
-  return f;
 }
 
 namespace {
-
 Pkt make_pkt(const RawPacket& r, bool protocol_zero, int direction) {
-  Pkt p{r.ts / 1000, &r, r.protocol, r.src_port, r.dst_port, r.payload_len, r.header_len, r.tcp_flags, direction};
+  Pkt p{r.ts / 1000, &r, r.protocol, r.src_port, r.dst_port, r.payload_len, r.header_len, r.tcp_flags, r.window, direction};
   const bool tcp_udp = r.protocol == wire::kProtoTcp || r.protocol == wire::kProtoUdp;
   if (!tcp_udp) {
     p.flags = 0;
@@ -482,6 +539,8 @@ const Quirks& quirks_for(CicMode mode) {
 }
 }  // namespace
 
+std::int64_t CicMeter::activity_us() const { return options_.activity_timeout / 1000; }
+
 void CicMeter::emit(CicFlow& flow) {
   const Quirks& q = quirks_for(options_.mode);
   if (q.drop_single && flow.packets <= 1) {  // Q16
@@ -489,22 +548,22 @@ void CicMeter::emit(CicFlow& flow) {
     return;
   }
   ++emitted_;
-  sink_(flow.features(options_.mode));
+  sink_(flow.features(q, activity_us(), options_.mode));
+}
+
+std::unique_ptr<CicFlow> CicMeter::remove(const FlowKey& key, std::uint64_t hash) {
+  std::unique_ptr<CicFlow> f = flows_.take(key, hash);
+  by_start_.unlink(f.get());
+  return f;
 }
 
 void CicMeter::expire(std::int64_t now_us) {
   const std::int64_t timeout = options_.flow_timeout / 1000;
-  while (!by_start_.empty() && now_us - by_start_.front().start_us > timeout) {
-    const Pending p = by_start_.front();
-    by_start_.pop_front();
-    const std::uint64_t hash = FlowTable<CicFlow>::hash_of(p.key);
-    const CicFlow* live = flows_.find(p.key, hash);
-    if (live != nullptr && live->serial == p.serial) {
-      std::unique_ptr<CicFlow> f = flows_.take(p.key, hash);
-      expired_[p.key] = {f->src, f->dst, f->src_port, f->dst_port, f->id, f->serial};
-      expired_order_.push_back({now_us, p.key, f->serial});
-      emit(*f);
-    }
+  for (CicFlow* front = by_start_.front(); front != nullptr && now_us - front->start > timeout; front = by_start_.front()) {
+    std::unique_ptr<CicFlow> f = remove(front->key, FlowTable<CicFlow>::hash_of(front->key));
+    expired_[f->key] = {f->src_is_b, f->serial};
+    expired_order_.push_back({now_us, f->key, f->serial});
+    emit(*f);
   }
   // Orientation memory is kept for an hour of trace time, so it stays bounded on long captures.
   constexpr std::int64_t kRemember = 3600LL * 1'000'000;
@@ -528,36 +587,26 @@ void CicMeter::add_packet(const RawPacket& raw, int direction) {
   const FlowKey key = FlowKey::of(raw.src, p.src_port, raw.dst, p.dst_port, p.protocol);
   const std::uint64_t hash = FlowTable<CicFlow>::hash_of(key);
   auto start_flow = [&](const Orientation* previous) {
-    auto flow = std::make_unique<CicFlow>(q, options_);
+    auto flow = std::make_unique<CicFlow>();
     CicFlow& f = *flow;
-    f.set_init_defaults();
     f.key = key;
     f.serial = ++serial_;
-    f.protocol = p.protocol;
     bool forward = true;
     if (previous != nullptr) {  // after a timeout the new flow keeps the old orientation
-      f.src = previous->src, f.dst = previous->dst, f.src_port = previous->src_port, f.dst_port = previous->dst_port;
-      f.id = previous->id;
-      forward = p.direction >= 0 ? p.direction == 1 : (q.timeout_first_forward || f.is_forward(p));  // Q8
+      f.src_is_b = previous->src_is_b;
+      forward = p.direction >= 0 ? p.direction == 1 : (q.timeout_first_forward || f.is_forward(p, q.direction_by_ip_only));  // Q8
     } else if (p.direction == 0) {  // the caller says the first packet we see is a reply
-      f.src = raw.dst, f.dst = raw.src, f.src_port = p.dst_port, f.dst_port = p.src_port;
+      f.orient(raw.dst, p.dst_port);
       forward = false;
     } else if (options_.mode == CicMode::kCorrected && p.protocol == wire::kProtoTcp && p.syn() && p.ack()) {
       // A flow first seen at its SYN-ACK belongs to the SYN-ACK's destination, the client.
-      f.src = raw.dst, f.dst = raw.src, f.src_port = p.dst_port, f.dst_port = p.src_port;
+      f.orient(raw.dst, p.dst_port);
       forward = false;
     } else {
-      f.src = raw.src, f.dst = raw.dst, f.src_port = p.src_port, f.dst_port = p.dst_port;
-    }
-    if (f.id.empty()) {
-      if (options_.mode == CicMode::k2018 && signed_compare(f.src, f.dst) > 0) {  // canonical
-        f.id = flow_id(f.dst, f.dst_port, f.src, f.src_port, p.protocol);
-      } else {
-        f.id = flow_id(f.src, f.src_port, f.dst, f.dst_port, p.protocol);
-      }
+      f.orient(raw.src, p.src_port);
     }
     f.first(p, forward);
-    by_start_.push_back({p.t, key, f.serial});
+    by_start_.push_back(&f);
     flows_.insert(std::move(flow), hash);
   };
 
@@ -565,7 +614,7 @@ void CicMeter::add_packet(const RawPacket& raw, int direction) {
   if (found == nullptr) {
     auto gone = expired_.find(key);
     if (gone != expired_.end()) {
-      const Orientation previous = std::move(gone->second);
+      const Orientation previous = gone->second;
       expired_.erase(gone);
       start_flow(&previous);
     } else {
@@ -575,39 +624,41 @@ void CicMeter::add_packet(const RawPacket& raw, int direction) {
   }
   CicFlow& f = *found;
   if (p.t - f.start > options_.flow_timeout / 1000) {  // the hard timeout, from the flow's start
-    std::unique_ptr<CicFlow> old = flows_.take(key, hash);
+    std::unique_ptr<CicFlow> old = remove(key, hash);
     emit(*old);
-    const Orientation previous{old->src, old->dst, old->src_port, old->dst_port, old->id, old->serial};
+    const Orientation previous{old->src_is_b, old->serial};
     start_flow(&previous);
     return;
   }
   auto close = [&] {
-    std::unique_ptr<CicFlow> done = flows_.take(key, hash);
+    std::unique_ptr<CicFlow> done = remove(key, hash);
     emit(*done);
   };
+  CicStats& stats = f.stats(q, activity_us());
+  const bool forward = f.is_forward(p, q.direction_by_ip_only);
   switch (q.end) {
     case Quirks::End::kFirstFin:
       if (p.fin()) {  // any FIN closes the flow, without an activity update (Q13)
-        f.add(p);
+        f.add(p, forward);
         close();
         return;
       }
       break;
     case Quirks::End::kHeadFin:
       if (p.fin()) {
-        if (f.is_forward(p)) {
-          if (f.forward_fin_again()) return;  // a second forward FIN is dropped (Q14)
-          f.activity(p.t);
-          f.add(p);
+        if (forward) {
+          if (stats.forward_fin_again()) return;  // a second forward FIN is dropped (Q14)
+          stats.activity(p.t);
+          f.add(p, forward);
         } else {  // the typo `bwd + bwd == 2` closes on the first backward FIN
-          f.count_backward_fin();
-          f.add(p);
+          stats.count_backward_fin();
+          f.add(p, forward);
           close();
         }
         return;
       }
       if (p.rst()) {
-        f.add(p);
+        f.add(p, forward);
         close();
         return;
       }
@@ -615,14 +666,14 @@ void CicMeter::add_packet(const RawPacket& raw, int direction) {
     case Quirks::End::kHandshake:
       if (p.protocol == wire::kProtoTcp) {
         if (f.ready && p.syn() && !p.ack()) {  // a new connection on the same 5-tuple
-          std::unique_ptr<CicFlow> old = flows_.take(key, hash);
+          std::unique_ptr<CicFlow> old = remove(key, hash);
           emit(*old);
           start_flow(nullptr);
           return;
         }
-        f.activity(p.t);
-        f.add(p);
-        const int dir = f.is_forward(p) ? 0 : 1;
+        stats.activity(p.t);
+        f.add(p, forward);
+        const int dir = forward ? 0 : 1;
         if (p.rst()) f.ready = true;
         if (f.fin_seen[0] && f.fin_seen[1] && p.ack() && !p.fin()) f.ready = true;  // the last ACK
         if (p.fin()) f.fin_seen[dir] = true;
@@ -630,19 +681,23 @@ void CicMeter::add_packet(const RawPacket& raw, int direction) {
       }
       break;
   }
-  f.activity(p.t);
-  f.add(p);
+  stats.activity(p.t);
+  f.add(p, forward);
 }
 
 void CicMeter::finish() {
   std::vector<std::unique_ptr<CicFlow>> open;
   open.reserve(flows_.size());
   flows_.drain([&](std::unique_ptr<CicFlow> f) { open.push_back(std::move(f)); });
-  std::sort(open.begin(), open.end(), [](const auto& a, const auto& b) {
-    return a->start != b->start ? a->start < b->start : a->id < b->id;
+  const CicMode mode = options_.mode;
+  std::sort(open.begin(), open.end(), [mode](const auto& a, const auto& b) {
+    return a->start != b->start ? a->start < b->start : a->id(mode) < b->id(mode);
   });
-  for (auto& f : open) emit(*f);
-  by_start_.clear();
+  by_start_ = {};
+  for (auto& f : open) {
+    emit(*f);
+    f.reset();  // memory goes back as rows go out
+  }
   expired_.clear();
   expired_order_.clear();
 }

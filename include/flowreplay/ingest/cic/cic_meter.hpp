@@ -98,21 +98,15 @@ class CicMeter : public PacketMeter {
   Sink sink_;
   void add_packet(const RawPacket& packet, int direction);
 
+  std::unique_ptr<CicFlow> remove(const FlowKey& key, std::uint64_t hash);  // from the table and by_start_
+  [[nodiscard]] std::int64_t activity_us() const;
+
   FlowTable<CicFlow> flows_;
-  struct Pending {
-    std::int64_t start_us;
-    FlowKey key;
-    std::uint64_t serial;
-  };
-  std::deque<Pending> by_start_;
+  FlowList<CicFlow> by_start_;  // open flows in order of their first packet
   // Flows emitted early because their hard timeout passed: a later packet on the same key starts
   // a new flow with the old orientation, as the reference does when it splits a flow.
   struct Orientation {
-    IpAddress src;
-    IpAddress dst;
-    std::uint16_t src_port = 0;
-    std::uint16_t dst_port = 0;
-    std::string id;
+    bool src_is_b = false;
     std::uint64_t serial = 0;
   };
   std::unordered_map<FlowKey, Orientation, FlowKeyHash> expired_;
