@@ -16,7 +16,9 @@
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/stop.hpp"
 #include "flowreplay/exporters/flow_exporter.hpp"
+#include "flowreplay/io/decompress.hpp"
 #include "flowreplay/synth/flow_source.hpp"
+#include "flowreplay/synth/profile_source.hpp"
 #include "flowreplay/synth/gen_config.hpp"
 #include "flowreplay/io/pcap_writer.hpp"
 #include "flowreplay/io/pcapng_writer.hpp"
@@ -30,6 +32,9 @@ namespace {
 
 struct GenOptions {
   std::string config;
+  std::string profile;
+  bool strict = false;
+  std::string start_time;
   std::string pcap;
   std::string format;
   std::string report;
@@ -58,6 +63,23 @@ std::string human_bytes(double b) {
   return buf;
 }
 
+// A profile file (or - for stdin), gzip or zstd compressed or not, as a stdio stream.
+std::FILE* open_profile(const std::string& path) {
+  std::FILE* raw = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (raw == nullptr) throw IoError(path, "cannot open", errno);
+  std::uint8_t head[4];
+  const std::size_t got = std::fread(head, 1, sizeof head, raw);
+  std::FILE* in = open_decompressing(raw, compression_of({head, got}), {head, got});
+  if (in == nullptr) {
+    if (raw != stdin) std::fclose(raw);
+    throw IoError(path, "cannot open a decompressing stream", errno);
+  }
+  return in;
+}
+
+// At most this many adjustment warnings are printed; the summary counts them all.
+constexpr int kMaxWarnings = 10;
+
 int run_gen(const GenOptions& o) {
   if (o.print_default) {
     const auto text = default_config_yaml();
@@ -78,6 +100,16 @@ int run_gen(const GenOptions& o) {
   }
   if (o.flows && o.duration.empty()) config.duration.reset();
   if (o.seed) config.seed = *o.seed;
+  if (!o.start_time.empty()) {
+    const auto t = parse_epoch_seconds(o.start_time);
+    if (!t || *t > kMaxStartTime) {
+      throw UsageError("gen: --start-time expects Unix seconds 0 to 4000000000, fractions allowed, got '" + o.start_time + "'");
+    }
+    config.start_time = *t;
+  }
+  if (!o.profile.empty() && (o.flows || !o.duration.empty())) {
+    throw UsageError("gen: --profile generates every record of the profile; --flows and --duration do not apply");
+  }
 
   std::string format = o.format;
   if (format.empty()) format = ends_with(o.pcap, ".pcap") ? "pcap" : "pcapng";
@@ -85,7 +117,25 @@ int run_gen(const GenOptions& o) {
     throw UsageError("gen: only one of --pcap, --report and --ipfix-file can be - (stdout)");
   }
 
-  const double fps = effective_flows_per_second(config);
+  // The flows: a profile's records, or the mix's arrivals. A profile is read (and checked) whole
+  // before any output file is opened.
+  std::unique_ptr<FlowSource> source;
+  ProfileFlowSource* profile = nullptr;
+  int warnings = 0;
+  if (!o.profile.empty()) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(open_profile(o.profile), [](std::FILE* f) { return f == stdin ? 0 : std::fclose(f); });
+    ProfileReader reader(in.get(), o.profile == "-" ? "<stdin>" : o.profile);
+    ProfileOptions po;
+    po.strict = o.strict;
+    po.warn = [&](const std::string& w) {
+      if (!o.quiet && warnings++ < kMaxWarnings) std::fprintf(stderr, "flowreplay gen: warning: %s\n", w.c_str());
+    };
+    auto ps = std::make_unique<ProfileFlowSource>(config, reader, po);
+    profile = ps.get();
+    source = std::move(ps);
+  }
+  const double fps = profile != nullptr ? 0 : effective_flows_per_second(config);
+  if (profile == nullptr) source = std::make_unique<MixFlowSource>(config, fps, config.seed);
   std::unique_ptr<PacketSink> sink;
   if (o.pcap.empty()) {
     sink = std::make_unique<PcapngWriter>("/dev/null", "flowreplay " FLOWREPLAY_VERSION);
@@ -104,8 +154,7 @@ int run_gen(const GenOptions& o) {
   records.add(report.get());
   exporters->add_to(records);
 
-  MixFlowSource source(config, fps, config.seed);
-  Synthesizer synth(config, source, *sink, records.empty() ? nullptr : &records);
+  Synthesizer synth(config, *source, *sink, records.empty() ? nullptr : &records);
   const auto wall_start = std::chrono::steady_clock::now();
   const bool tty = !o.quiet && isatty(STDERR_FILENO) != 0;
   auto last_print = wall_start;
@@ -138,16 +187,23 @@ int run_gen(const GenOptions& o) {
   if (!o.quiet) {
     std::fprintf(stderr,
                  "flowreplay gen: %llu flows, %llu packets, %llu bytes (L2) over %s of trace from %s, seed %llu\n"
-                 "  %.0f flows/s, peak %llu concurrent flows; wrote %s%s%s in %.2f s wall: %.2f M packets/s, %s/s\n",
+                 "  %speak %llu concurrent flows; wrote %s%s%s in %.2f s wall: %.2f M packets/s, %s/s\n",
                  static_cast<unsigned long long>(s.flows), static_cast<unsigned long long>(s.packets),
                  static_cast<unsigned long long>(s.frame_bytes), format_seconds(s.last - s.first).c_str(),
-                 config.origin.c_str(), static_cast<unsigned long long>(config.seed), fps,
+                 profile != nullptr ? o.profile.c_str() : config.origin.c_str(), static_cast<unsigned long long>(config.seed),
+                 profile != nullptr ? "" : (std::to_string(static_cast<long long>(fps + 0.5)) + " flows/s, ").c_str(),
                  static_cast<unsigned long long>(s.peak_active_flows),
                  o.pcap.empty() ? "" : (o.pcap == "-" ? "<stdout>" : o.pcap.c_str()),
                  o.pcap.empty() ? "" : (" (" + format + ", ns, " + human_bytes(static_cast<double>(sink->bytes_written())) + ")").c_str(),
                  o.report.empty() ? "" : (std::string(o.pcap.empty() ? "" : " and ") + "report " + o.report).c_str(), wall,
                  static_cast<double>(s.packets) / wall / 1e6,
                  human_bytes(static_cast<double>(sink->bytes_written()) / wall).c_str());
+  }
+  if (profile != nullptr && !o.quiet) {
+    const ProfileStats& ps = profile->stats();
+    std::fprintf(stderr, "  profile: %llu records generated, %llu of them adjusted to be feasible%s, %llu skipped (L4 protocol)\n",
+                 static_cast<unsigned long long>(ps.records), static_cast<unsigned long long>(ps.adjusted),
+                 warnings > kMaxWarnings ? " (the first 10 warned above)" : "", static_cast<unsigned long long>(ps.skipped_protocol));
   }
   if (s.interrupted && !o.quiet) {
     std::fprintf(stderr, "  interrupted: %llu flows in progress were reported with the packets they had\n",
@@ -166,6 +222,13 @@ Runner add_gen(CLI::App& app) {
       "Without --config the built-in default mix is used (see --print-default-config).");
   gen->add_option("-c,--config", opts->config, "YAML traffic mix (docs/config.md); default: the built-in mix")
       ->check(CLI::ExistingFile);
+  gen->add_option("-p,--profile", opts->profile,
+                  "Generate the records of a traffic profile (FlowTest CSV, gzip/zstd allowed, - for stdin) with exact "
+                  "packets and L3 bytes per direction (docs/profile.md); the config then gives addresses, MTU, VLANs")
+      ->check(CLI::ExistingFile | CLI::IsMember({"-"}));
+  gen->add_flag("--strict", opts->strict, "With --profile: reject a record that needs adjusting (and an unknown L4 protocol) instead of adjusting or skipping it");
+  gen->add_option("--start-time", opts->start_time,
+                  "Unix seconds (fractions to the ns) of the first flow start, or of a profile's time zero; replaces the config's start_time");
   gen->add_option("-o,--pcap", opts->pcap,
                   "Capture to write: NAME.pcapng -> pcapng, NAME.pcap -> classic nanosecond pcap, - -> stdout");
   gen->add_option("--format", opts->format, "Capture format, overriding the file name: pcapng or pcap (default: from the name; pcapng for -)")
@@ -186,7 +249,8 @@ Runner add_gen(CLI::App& app) {
       "  flowreplay gen --pcap out.pcapng                       # the built-in mix, 10 000 flows\n"
       "  flowreplay gen -c configs/https.yaml --flows 50000 --pcap https.pcapng --report truth.csv\n"
       "  flowreplay gen --duration 60s --pcap - | tshark -r - -q -z conv,tcp\n"
-      "  flowreplay gen --report truth.csv --ipfix udp://127.0.0.1:4739\n"));
+      "  flowreplay gen --report truth.csv --ipfix udp://127.0.0.1:4739\n"
+      "  flowreplay gen --profile profile.csv.gz --start-time 1700000000 --pcap replica.pcapng --report truth.csv\n"));
   return [opts]() { return run_gen(*opts); };
 }
 

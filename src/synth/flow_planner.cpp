@@ -35,6 +35,7 @@ FlowPlanner::FlowPlanner(const FlowSpec& spec, const GenConfig& config, const Pa
       config_(config),
       layout_(layout),
       rng_(spec.seed),
+      opaque_(&pools.binary),
       script_(spec, config, pools, rng_, overhead(spec, layout), max_payload(spec, layout)),
       max_gap_(config.max_gap) {
   delay_[kClient] = draw(config.client_rtt);
@@ -43,7 +44,9 @@ FlowPlanner::FlowPlanner(const FlowSpec& spec, const GenConfig& config, const Pa
     iss_[d] = static_cast<std::uint32_t>(rng_.next());
     ts_base_[d] = static_cast<std::uint32_t>(rng_.next());
   }
-  if (spec.l4 == wire::kProtoTcp) {
+  if (spec.exact) {
+    steps_ = exact();
+  } else if (spec.l4 == wire::kProtoTcp) {
     steps_ = tcp();
   } else if (spec.l4 == wire::kProtoUdp) {
     steps_ = udp();
@@ -75,6 +78,7 @@ void FlowPlanner::tcp_packet(std::uint8_t dir, Timestamp t, std::uint8_t flags, 
   pkt_.dir = dir;
   pkt_.tcp_flags = flags;
   pkt_.syn_options = (flags & wire::kTcpSyn) != 0;
+  pkt_.no_options = false;
   pkt_.window = kWindow;
   pkt_.seq = seq;
   pkt_.ack = ack;

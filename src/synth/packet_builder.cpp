@@ -120,7 +120,7 @@ BuiltFrame PacketBuilder::build(const PlannedPacket& p, std::uint8_t* out) {
   std::uint16_t* checksum_field = nullptr;
   std::uint64_t sum = 0;
   if (spec_.l4 == wire::kProtoTcp) {
-    const std::uint32_t hdr = p.syn_options ? FlowLayout::kTcpSyn : FlowLayout::kTcpData;
+    const std::uint32_t hdr = p.no_options ? wire::kTcpHeader : p.syn_options ? FlowLayout::kTcpSyn : FlowLayout::kTcpData;
     put16(l4 + wire::tcp::kSrcPort, dir.src_port);
     put16(l4 + wire::tcp::kDstPort, dir.dst_port);
     put32(l4 + wire::tcp::kSeq, p.seq);
@@ -130,7 +130,9 @@ BuiltFrame PacketBuilder::build(const PlannedPacket& p, std::uint8_t* out) {
     put16(l4 + wire::tcp::kWindow, p.window);
     put32(l4 + wire::tcp::kChecksum, 0);  // checksum, urgent pointer
     std::uint8_t* o = l4 + wire::kTcpHeader;
-    if (p.syn_options) {  // Linux's order: MSS, SACK permitted, timestamps, NOP, window scale 7
+    if (p.no_options) {
+      // nothing: a bare header
+    } else if (p.syn_options) {  // Linux's order: MSS, SACK permitted, timestamps, NOP, window scale 7
       o[0] = 2; o[1] = 4; put16(o + 2, static_cast<std::uint16_t>(layout_.tcp_mss()));
       o[4] = 4; o[5] = 2;
       o[6] = 8; o[7] = 10; put32(o + 8, p.tsval); put32(o + 12, p.tsecr);

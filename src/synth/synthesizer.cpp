@@ -92,7 +92,8 @@ SynthStats Synthesizer::run() {
         __builtin_prefetch(&n->record);
         __builtin_prefetch(&n->lag);
       }
-      const Timestamp t = std::max(e.key, link_free);
+      // Exact flows (profile records) keep their planned times: no link or direction-switch delay.
+      const Timestamp t = f.spec.exact ? e.key : std::max(e.key, link_free);
       f.lag += t - e.key;
 
       const PlannedPacket& p = f.planner.packet();
@@ -136,7 +137,7 @@ SynthStats Synthesizer::run() {
       if (f.planner.next()) {
         const PlannedPacket& n = f.planner.packet();
         Timestamp key = n.time + f.lag;
-        if (n.dir != f.last_dir && key < t + switch_gap) {
+        if (!f.spec.exact && n.dir != f.last_dir && key < t + switch_gap) {
           f.lag += t + switch_gap - key;
           key = t + switch_gap;
         }

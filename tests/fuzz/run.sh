@@ -15,7 +15,7 @@ cmake --build "$out" -j"${JOBS:-2}"
 
 seeds=$out/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/capture "$seeds"/decode "$seeds"/config "$out/artifacts"
+mkdir -p "$seeds"/capture "$seeds"/decode "$seeds"/config "$seeds"/profile "$out/artifacts"
 cp "$top"/pcaps/*.pcap* "$seeds/capture/" 2>/dev/null || true
 if [ -n "$bin" ]; then
   "$bin" gen -q --flows 20 --pcap "$seeds/capture/gen.pcapng"
@@ -23,6 +23,10 @@ if [ -n "$bin" ]; then
   gzip -c "$seeds/capture/gen.pcapng" > "$seeds/capture/gen.pcapng.gz"
 fi
 cp "$top"/configs/*.yaml "$seeds/config/"
+cp "$top"/tests/fuzz/profiles/*.csv "$seeds/profile/"
+if [ -n "$bin" ]; then
+  "$bin" profile -q "$seeds/capture/gen.pcapng" -o "$seeds/profile/gen.csv"
+fi
 python3 - "$seeds" <<'PY'
 import glob, os, struct, sys
 seeds = sys.argv[1]
@@ -58,5 +62,6 @@ run fuzz_capture_memory "$seeds/capture" "$regressions/capture_stream"
 run fuzz_capture_stream "$seeds/capture" "$regressions/capture_stream"
 run fuzz_decode "$seeds/decode"
 run fuzz_config "$seeds/config"
+run fuzz_profile "$seeds/profile"
 [ $status = 0 ] && echo "fuzz: 4 targets ran ${seconds} s each, no crash"
 exit $status

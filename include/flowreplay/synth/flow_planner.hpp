@@ -35,6 +35,7 @@ struct PlannedPacket {
   std::uint8_t dir = 0;
   std::uint8_t tcp_flags = 0;
   bool syn_options = false;  // MSS, SACK-permitted, timestamps, window scale
+  bool no_options = false;   // a bare 20-byte TCP header (profiles whose bytes leave no room)
   std::uint16_t window = 0;
   std::uint32_t seq = 0;
   std::uint32_t ack = 0;
@@ -60,6 +61,7 @@ class FlowPlanner {
   Steps tcp();
   Steps udp();
   Steps icmp();
+  Steps exact();  // spec.exact: exact counts and bytes (src/synth/exact_steps.cpp)
 
   Duration cap(Duration d) const { return (max_gap_ > 0 && d > max_gap_) ? max_gap_ : d; }
   Duration draw(const DurationRange& r);
@@ -72,6 +74,7 @@ class FlowPlanner {
   FlowLayout layout_;
   Rng rng_;
   Message msg_;
+  const PayloadPool* opaque_;  // payload of exact flows
   AppScript script_;
   PlannedPacket pkt_;
   Duration max_gap_;

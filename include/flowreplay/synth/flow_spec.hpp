@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "flowreplay/synth/exact_flow.hpp"
 #include "flowreplay/synth/gen_config.hpp"
 #include "flowreplay/core/address.hpp"
 #include "flowreplay/core/units.hpp"
@@ -25,6 +26,10 @@ struct FlowSpec {
   std::uint16_t server_port = 0;  // ICMP: 0
   std::uint16_t vlan = 0;         // 802.1Q id, 0 = untagged
   std::uint64_t seed = 0;         // the flow's own random stream
+  // From a profile record (gen --profile): exact per-direction totals, start to end; the
+  // synthesizer then keeps the planned times (no link or direction-switch delays).
+  bool exact = false;
+  ExactFlow target;
 };
 
 }  // namespace flowreplay

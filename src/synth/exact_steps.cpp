@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+// The planner of exact flows (profile records): the shape fit_exact() chose, packet by packet,
+// with O(1) state per flow however many packets the record has.
+#include <algorithm>
+#include <cmath>
+
+#include "flowreplay/core/wire.hpp"
+#include "flowreplay/synth/flow_planner.hpp"
+
+namespace flowreplay {
+
+namespace {
+
+constexpr std::uint8_t kFwd = 0;
+constexpr std::uint8_t kRev = 1;
+constexpr std::uint16_t kPlainWindow = 64240;  // without window scaling
+constexpr std::uint16_t kScaledWindow = 502;   // << 7 = 64256 bytes
+constexpr std::uint16_t kSynWindow = 64240;
+constexpr std::uint16_t kSynAckWindow = 65160;
+constexpr std::uint64_t kTimeStream = 0x7e11e;
+
+// Weight of a variable gap: at least half the mean, at most 3.5 times it, so a record's packets
+// spread irregularly but no gap grows far beyond the record's average spacing.
+double gap_weight(Rng& rng) { return 0.5 + std::min(rng.exponential(1.0), 3.0); }
+
+// Payload of the j-th (0-based) of c packets that share p bytes.
+struct Spread {
+  std::uint64_t bytes = 0;    // payload of the direction
+  std::uint64_t slots = 0;    // packets that may carry it
+  std::uint32_t segment = 0;  // TCP: whole segments of this size first; 0: even shares (UDP, ICMP)
+
+  [[nodiscard]] std::uint32_t at(std::uint64_t j) const {
+    if (slots == 0 || bytes == 0) return 0;
+    if (segment == 0) return static_cast<std::uint32_t>(bytes / slots + (j < bytes % slots ? 1 : 0));
+    // k = ceil(bytes / segment) data packets, spread evenly among the slots (Bresenham).
+    const std::uint64_t k = (bytes + segment - 1) / segment;
+    __extension__ using U128 = unsigned __int128;
+    const auto before = static_cast<std::uint64_t>(static_cast<U128>(j) * k / slots);
+    const auto after = static_cast<std::uint64_t>(static_cast<U128>(j + 1) * k / slots);
+    if (after == before) return 0;  // a pure ACK
+    return before + 1 < k ? segment : static_cast<std::uint32_t>(bytes - (k - 1) * segment);
+  }
+};
+
+}  // namespace
+
+Steps FlowPlanner::exact() {
+  const ExactFlow& x = spec_.target;
+  const bool tcp = spec_.l4 == wire::kProtoTcp;
+  const bool icmp = spec_.l4 == wire::kProtoIcmp || spec_.l4 == wire::kProtoIcmpv6;
+  const ExactHeaders h = exact_headers(x, spec_.l4, spec_.client.is_v6(), layout_.mtu);
+  const std::uint64_t total = x.packets[kFwd] + x.packets[kRev];
+  if (total == 0) co_return;
+
+  // The opening and closing packets of the shape; everything between is "middle".
+  const bool opens = x.shape == ExactShape::kFull || x.shape == ExactShape::kHandshake;
+  const bool closes = x.shape == ExactShape::kFull;
+  const std::uint64_t head = x.shape == ExactShape::kAttempt ? total : opens ? 2 : 0;
+  std::uint64_t middle[2];
+  Spread spread[2];
+  for (int d = 0; d < 2; ++d) {
+    const std::uint64_t fixed = exact_fixed_packets(x, d);
+    middle[d] = x.packets[d] - fixed;
+    std::uint64_t headers = x.packets[d] * h.ip + middle[d] * h.data;
+    if (x.shape == ExactShape::kFull) headers += h.syn + (fixed - 1) * h.data;
+    if (x.shape == ExactShape::kHandshake) headers += h.syn;
+    if (x.shape == ExactShape::kAttempt) headers += fixed * (d == kFwd ? h.syn : wire::kTcpHeader);
+    spread[d] = {x.bytes[d] - headers, middle[d], tcp ? h.max_payload() : 0};
+  }
+
+  // Times: the first packet at the start, the last at start + duration. Handshake and teardown
+  // packets follow each other by the flow's round-trip delays (at most the mean spacing); the
+  // other gaps share the rest with random weights, drawn twice from one seed (first their sum).
+  const Duration span = x.duration;
+  const std::uint64_t gaps = total - 1;
+  const std::uint64_t fixed_head = std::min<std::uint64_t>(head, gaps);
+  const std::uint64_t fixed_tail = closes ? 2 : 0;
+  const std::uint64_t variable = gaps - std::min(gaps, fixed_head + fixed_tail);
+  const Duration mean_gap = gaps > 0 ? span / static_cast<Duration>(gaps) : 0;
+  const Duration rtt_gap = variable > 0 ? std::min(std::min(delay_[0], delay_[1]), mean_gap) : mean_gap;
+  const Duration fixed_sum = rtt_gap * static_cast<Duration>(gaps - variable);
+  const Duration variable_span = span - fixed_sum;  // the rounding remainder goes here too
+  double weight_sum = 0;
+  {
+    Rng first_pass(spec_.seed ^ kTimeStream);
+    for (std::uint64_t i = 0; i < variable; ++i) weight_sum += gap_weight(first_pass);
+  }
+  Rng weights(spec_.seed ^ kTimeStream);
+  double cum = 0;
+  std::uint64_t variable_done = 0;
+  Timestamp variable_from = 0;
+  Timestamp t = spec_.start;
+  auto advance = [&](std::uint64_t gap) {
+    const bool is_fixed = gap < fixed_head || gap >= gaps - fixed_tail || variable == 0;
+    if (is_fixed) {
+      t += variable == 0 ? mean_gap + (gap < static_cast<std::uint64_t>(span - mean_gap * static_cast<Duration>(gaps)) ? 1 : 0)
+                         : rtt_gap;
+      return;
+    }
+    if (variable_done == 0) variable_from = t;
+    cum += gap_weight(weights);
+    ++variable_done;
+    t = variable_done == variable ? variable_from + variable_span
+                                  : variable_from + static_cast<Duration>(static_cast<double>(variable_span) * (cum / weight_sum));
+  };
+
+  // Payload comes from the opaque pool, each direction from its own place in it.
+  msg_ = Message{};
+  msg_.body_len = 0xffffffffU;
+  msg_.body_pool = opaque_;
+  const std::size_t pool = opaque_->size();
+  std::uint64_t offset[2] = {rng_.below(pool), rng_.below(pool)};
+  std::uint32_t nxt[2] = {iss_[kFwd], iss_[kRev]};
+  std::uint16_t icmp_seq = 0;
+
+  auto finish = [&](std::uint8_t dir, std::uint32_t payload) {
+    if (tcp) {
+      pkt_.no_options = !x.tcp_options;
+      if (!x.tcp_options && (pkt_.tcp_flags & wire::kTcpSyn) == 0) pkt_.window = kPlainWindow;
+      if (x.tcp_options && (pkt_.tcp_flags & wire::kTcpSyn) == 0) pkt_.window = kScaledWindow;
+    }
+    pkt_.payload_len = payload;
+    if (payload > 0) {
+      pkt_.msg = &msg_;
+      pkt_.msg_offset = static_cast<std::uint32_t>(offset[dir] % pool);
+      offset[dir] += payload;
+      if (tcp) nxt[dir] += payload;
+    }
+  };
+  auto datagram = [&](std::uint8_t dir, std::uint32_t payload) {
+    pkt_ = PlannedPacket{};
+    pkt_.time = t;
+    pkt_.dir = dir;
+    if (icmp) {
+      if (dir == kFwd || icmp_seq == 0) ++icmp_seq;
+      pkt_.icmp_seq = icmp_seq;
+    }
+    finish(dir, payload);
+  };
+  auto segment = [&](std::uint8_t dir, std::uint8_t flags, std::uint32_t payload) {
+    tcp_packet(dir, t, flags, nxt[dir], (flags & wire::kTcpAck) ? nxt[1 - dir] : 0);
+    if (payload > 0) pkt_.tcp_flags |= wire::kTcpPsh;
+    finish(dir, payload);
+  };
+
+  std::uint64_t emitted = 0;
+  auto step = [&] {
+    if (emitted > 0) advance(emitted - 1);
+    ++emitted;
+  };
+
+  // Opening.
+  if (x.shape == ExactShape::kAttempt || opens) {
+    step();
+    segment(kFwd, wire::kTcpSyn, 0);
+    pkt_.window = kSynWindow;
+    co_yield 0;
+    ++nxt[kFwd];
+    if (x.packets[kRev] > 0 && (opens || x.shape == ExactShape::kAttempt)) {
+      step();
+      if (opens) {
+        segment(kRev, wire::kTcpSyn | wire::kTcpAck, 0);
+        pkt_.window = kSynAckWindow;
+      } else {
+        segment(kRev, wire::kTcpRst | wire::kTcpAck, 0);
+        pkt_.no_options = true;
+        pkt_.window = 0;
+      }
+      co_yield 0;
+      if (opens) ++nxt[kRev];
+    }
+  }
+
+  // Middle: the forward side first (the record's source sends the first packet), then both
+  // sides interleaved in proportion to their counts.
+  std::uint64_t done[2] = {0, 0};
+  auto middle_packet = [&](std::uint8_t dir) {
+    step();
+    const std::uint32_t payload = spread[dir].at(done[dir]++);
+    if (tcp) {
+      segment(dir, wire::kTcpAck, payload);
+    } else {
+      datagram(dir, payload);
+    }
+  };
+  if (middle[kFwd] > 0) {
+    middle_packet(kFwd);
+    co_yield 0;
+  }
+  while (done[kFwd] < middle[kFwd] || done[kRev] < middle[kRev]) {
+    const std::uint64_t f_left = middle[kFwd] - done[kFwd];
+    const std::uint64_t r_left = middle[kRev] - done[kRev];
+    // Forward when its next packet's place (i + 1/2) / n comes first among the remaining ones.
+    __extension__ using U128 = unsigned __int128;
+    const std::uint64_t fi = done[kFwd] - (middle[kFwd] > 0 ? 1 : 0);
+    const std::uint64_t fn = middle[kFwd] - (middle[kFwd] > 0 ? 1 : 0);
+    const bool forward = r_left == 0 || (f_left > 0 && static_cast<U128>(2 * fi + 1) * middle[kRev] <=
+                                                           static_cast<U128>(2 * done[kRev] + 1) * fn);
+    middle_packet(forward ? kFwd : kRev);
+    co_yield 0;
+  }
+
+  // Teardown: FIN, FIN, the last ACK.
+  if (closes) {
+    step();
+    segment(kFwd, wire::kTcpFin | wire::kTcpAck, 0);
+    co_yield 0;
+    ++nxt[kFwd];
+    step();
+    segment(kRev, wire::kTcpFin | wire::kTcpAck, 0);
+    co_yield 0;
+    ++nxt[kRev];
+    step();
+    segment(kFwd, wire::kTcpAck, 0);
+    co_yield 0;
+  }
+}
+
+}  // namespace flowreplay

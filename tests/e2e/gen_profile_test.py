@@ -1,0 +1,205 @@
+# SPDX-License-Identifier: MIT
+"""flowreplay gen --profile: every feasible record's packets and L3 bytes per direction, counted by
+tshark, equal the profile, the first packet at START_TIME and the last at END_TIME to the ns; the
+adjusted records equal the report and are warned with their line; bad profiles get file:line
+errors; an empty profile gives an empty capture.
+Usage: gen_profile_test.py FLOWREPLAY
+"""
+import collections
+import gzip
+import os
+import random
+import subprocess
+import sys
+
+from tshark_util import CHECKSUM_PREFS, Checker, epoch_ns, read_report, run, tmpdir
+
+binary = sys.argv[1]
+c = Checker("gen_profile")
+d = tmpdir()
+START = 1_700_000_000 * 10**9  # --start-time below: time zero of the profile
+MTU = 1500
+HEADER = "START_TIME,END_TIME,L3_PROTO,L4_PROTO,SRC_PORT,DST_PORT,PACKETS,BYTES,PACKETS_REV,BYTES_REV"
+
+
+def ms_text(ns):
+    sign = "-" if ns < 0 else ""
+    ns = abs(ns)
+    return f"{sign}{ns // 10**6}.{ns % 10**6:06d}"
+
+
+def l4_min(l3, l4):
+    return (20 if l3 == 4 else 40) + (20 if l4 == 6 else 8)
+
+
+rng = random.Random(7)
+records = []  # (start_ns, end_ns, l3, l4, sport, dport, p, b, pr, br)
+used_starts = set()
+for i in range(1500):
+    l3 = 4 if rng.random() < 0.8 else 6
+    l4 = rng.choices([6, 17, 1], [0.6, 0.3, 0.1])[0]
+    if l3 == 6 and l4 == 1:
+        l4 = 58
+    p = rng.randint(1, 60)
+    pr = rng.randint(0, 60)
+    lo = l4_min(l3, l4)
+    b = rng.randint(p * lo, p * MTU)
+    br = rng.randint(pr * lo, pr * MTU) if pr else 0
+    while True:
+        start = rng.randint(-1000 * 10**6, 60_000 * 10**6) // 1000 * 1000  # whole µs: ms with 3 decimals
+        if start not in used_starts:
+            break
+    used_starts.add(start)
+    end = start if p + pr == 1 else start + rng.choice([0, rng.randint(0, 20_000 * 10**6) // 1000 * 1000])
+    icmp = l4 in (1, 58)
+    sport = 0 if icmp else 10000 + i
+    dport = 0 if icmp else rng.choice([80, 443, 53, 5000 + i % 1000])
+    records.append((start, end, l3, l4, sport, dport, p, b, pr, br))
+# FlowTest's own edge cases, all feasible as given.
+edge = [
+    (-2_500_000, 7_000_000, 4, 6, 20001, 80, 1, 1040, 1000, 1_000_000),    # one forward, a thousand reverse
+    (-900_000_000, -800_000_000, 4, 17, 20002, 53, 1, 60, 1, 120),       # before time zero
+    (70_000_000_000, 70_000_000_000, 4, 6, 20003, 80, 5, 400, 4, 320),    # zero duration, 5 + 4 packets
+    (71_000_000_000, 72_000_000_000, 4, 6, 20004, 80, 0, 0, 3, 3000),      # reverse only
+    (73_000_000_000, 74_000_000_000, 4, 6, 20005, 443, 6, 240, 4, 160),    # 40 bytes a packet: option-less
+    (75_000_000_000, 76_000_000_000, 6, 58, 0, 0, 3, 3 * 48 + 100, 3, 3 * 48 + 100),  # ICMPv6 echo
+    (77_000_000_000, 77_000_000_000, 6, 6, 20006, 22, 1, 60, 0, 0),        # a lone IPv6 SYN
+]
+records += edge
+feasible = len(records)
+# Records that need the documented adjustments (line numbers known: header is line 1, a comment line 2).
+adjusted = [
+    (80_000_000_000, 80_000_000_000, 4, 6, 20010, 80, 4, 100, 2, 80),      # bytes below the headers (TCP 40)
+    (81_000_000_000, 81_000_000_000, 4, 17, 20011, 53, 2, 4000, 0, 0),     # above the MTU
+    (82_000_000_000, 83_000_000_000, 4, 17, 20012, 53, 1, 100, 0, 0),      # one packet spanning time
+    (84_000_000_000, 85_000_000_000, 4, 1, 3, 2048, 2, 200, 2, 200),       # ICMP with ports (as ft-profiler)
+]
+records += adjusted
+order = list(range(len(records)))
+rng.shuffle(order)  # unsorted input
+profile = os.path.join(d, "profile.csv")
+line_of = {}
+with open(profile, "w") as f:
+    f.write(HEADER + "\n# a comment line\n")
+    for n, k in enumerate(order):
+        s, e, l3, l4, sp, dp, p, b, pr, br = records[k]
+        f.write(f"{ms_text(s)},{ms_text(e)},{l3},{l4},{sp},{dp},{p},{b},{pr},{br}\n")
+        line_of[k] = n + 3
+
+cap = os.path.join(d, "out.pcapng")
+report = os.path.join(d, "truth.csv")
+conf = os.path.join(d, "mix.yaml")
+with open(conf, "w") as f:
+    f.write("network:\n  ipv6_share: 0.5\n")
+r = run([binary, "gen", "--profile", profile, "--config", conf, "--start-time", "1700000000", "--pcap", cap, "--report", report])
+c.equal(r.returncode, 0, f"gen --profile exits 0 ({r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ''})")
+for k in range(feasible, len(records)):
+    c.check(f"profile.csv:{line_of[k]}: adjusted" in r.stderr, f"the adjusted record on line {line_of[k]} is warned with its line")
+c.check(f"{len(records)} records generated, {len(adjusted)} of them adjusted" in r.stderr, "the summary counts records and adjustments")
+
+# What tshark sees, per flow and direction.
+fields = ["frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "ip.len", "ipv6.plen", "ip.proto", "ipv6.nxt",
+          "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "_ws.expert.message"]
+out = run(["tshark", "-n", "-r", cap, "-T", "fields", "-E", "separator=\t", "-E", "occurrence=f", "-d", "udp.port==53,data",
+           "-d", "tcp.port==80,data", "-d", "tcp.port==443,data", "-d", "tcp.port==22,data"] + CHECKSUM_PREFS +
+          sum([["-e", x] for x in fields], []))
+c.equal(out.returncode, 0, "tshark reads the capture to its end")
+flows = collections.defaultdict(list)
+bad_checksums = 0
+for line in out.stdout.splitlines():
+    v = dict(zip(fields, line.split("\t") + [""] * len(fields)))
+    if "checksum" in v["_ws.expert.message"].lower() and "bad" in v["_ws.expert.message"].lower():
+        bad_checksums += 1
+    v4 = bool(v["ip.src"])
+    src, dst = (v["ip.src"], v["ip.dst"]) if v4 else (v["ipv6.src"], v["ipv6.dst"])
+    l3len = int(v["ip.len"]) if v4 else int(v["ipv6.plen"]) + 40
+    proto = int(v["ip.proto"] if v4 else v["ipv6.nxt"])
+    sp = v["tcp.srcport"] or v["udp.srcport"] or "0"
+    dp = v["tcp.dstport"] or v["udp.dstport"] or "0"
+    key = (proto, frozenset([(src, sp), (dst, dp)]))
+    flows[key].append((epoch_ns(v["frame.time_epoch"]), src, sp, l3len))
+c.equal(bad_checksums, 0, "no bad IP/TCP/UDP checksums")
+
+truth = read_report(report)
+c.equal(len(truth), len(records), "one report row per record")
+by_key = {}
+mismatch_tshark = 0
+for row in truth:
+    proto = int(row["L4_PROTO"])
+    icmp = proto in (1, 58)
+    sp, dp = ("0", "0") if icmp else (row["SRC_PORT"], row["DST_PORT"])
+    pk = flows.get((proto, frozenset([(row["SRC_IP"], sp), (row["DST_IP"], dp)])), [])
+    fwd = [x for x in pk if x[1] == row["SRC_IP"] and x[2] == sp]
+    rev = [x for x in pk if not (x[1] == row["SRC_IP"] and x[2] == sp)]
+    seen = (len(fwd), sum(x[3] for x in fwd), len(rev), sum(x[3] for x in rev),
+            min(x[0] for x in pk) if pk else None, max(x[0] for x in pk) if pk else None)
+    want = (int(row["PACKETS"]), int(row["BYTES"]), int(row["PACKETS_REV"]), int(row["BYTES_REV"]),
+            int(row["START_TIME"]), int(row["END_TIME"]))
+    if seen != want:
+        mismatch_tshark += 1
+        if mismatch_tshark < 5:
+            print("tshark", seen, "report", want, row)
+    by_key[(proto, 0 if icmp else int(row["SRC_PORT"]), int(row["START_TIME"]))] = want
+c.equal(mismatch_tshark, 0, "every report row equals what tshark counts (packets, L3 bytes per direction, first and last time)")
+
+mismatch = 0
+for k, (s, e, l3, l4, sp, dp, p, b, pr, br) in enumerate(records[:feasible]):
+    got = by_key.get((l4, sp, START + s))
+    if got != (p, b, pr, br, START + s, START + e):
+        mismatch += 1
+        if mismatch < 5:
+            print("profile line", line_of[k], records[k], "generated", got)
+c.equal(mismatch, 0, f"all {feasible} feasible records are met exactly: packets and L3 bytes per direction, START_TIME and END_TIME to the ns")
+
+# Adjusted records: what the docs say happens.
+got = [by_key.get((l4, 0 if l4 in (1, 58) else sp, START + s)) for (s, e, l3, l4, sp, dp, p, b, pr, br) in adjusted]
+c.equal(got[0][:4], (4, 4 * 40, 2, 2 * 40), "bytes below the headers: raised to bare 40-byte TCP packets")
+c.equal(got[1][:4], (2, 2 * 1500, 0, 0), "bytes above the MTU: lowered to full-MTU datagrams")
+c.equal((got[2][0], got[2][1], got[2][5] - got[2][4]), (1, 100, 0), "one packet spanning time: its duration becomes 0")
+c.equal(got[3][:4], (2, 200, 2, 200), "ICMP with ports: ports zeroed, counts kept")
+
+# --strict rejects the first record that needs adjusting, naming its line.
+r = run([binary, "gen", "--profile", profile, "--config", conf, "--strict", "--pcap", os.path.join(d, "strict.pcapng")])
+first_adjusted = min(line_of[k] for k in range(feasible, len(records)))
+c.check(r.returncode == 2 and f"profile.csv:{first_adjusted}: not generated as given (--strict)" in r.stderr and
+        not os.path.exists(os.path.join(d, "strict.pcapng")) and not os.path.exists(os.path.join(d, "strict.pcapng.partial")),
+        f"--strict: exit 2 naming the first record to adjust, and no capture at all ({r.stderr.strip()})")
+
+# Bad profiles: file:line[:column] errors, exit 2, nothing written.
+bad = {
+    "missing column": (HEADER.replace(",BYTES_REV", "") + "\n0,1,4,6,1,2,3,120,1\n", ":1: the header has no BYTES_REV"),
+    "non-numeric": (HEADER + "\n0,1,4,6,1,2,3,12o,1,40\n", ":2:15: BYTES: expected a byte count"),
+    "negative count": (HEADER + "\n0,1,4,6,1,2,-3,120,1,40\n", ":2:13: PACKETS: expected a packet count"),
+    "no packets": (HEADER + "\n0,1,4,6,1,2,0,0,0,0\n", ":2: no packets in either direction"),
+    "end before start": (HEADER + "\n5,1,4,6,1,2,1,40,0,0\n", ":2: END_TIME: before START_TIME"),
+    "too many decimals": (HEADER + "\n0.1234567,1,4,6,1,2,1,40,0,0\n", ":2:1: START_TIME: expected milliseconds"),
+    "short row": (HEADER + "\n0,1,4,6,1,2,1,40,0\n", ":2: 9 fields, the header has 10 columns"),
+    "L3 7": (HEADER + "\n0,1,7,6,1,2,1,40,0,0\n", ":2:5: L3_PROTO: expected 4 or 6"),
+}
+for what, (text, message) in bad.items():
+    path = os.path.join(d, "bad.csv")
+    with open(path, "w") as f:
+        f.write(text)
+    outp = os.path.join(d, "bad.pcapng")
+    r = run([binary, "gen", "--profile", path, "--pcap", outp])
+    c.check(r.returncode == 2 and ("bad.csv" + message) in r.stderr and not os.path.exists(outp),
+            f"{what}: exit 2 and '{message}' ({r.stderr.strip()})")
+
+# An empty profile (header only): an empty capture, exit 0.
+empty = os.path.join(d, "empty.csv")
+with open(empty, "w") as f:
+    f.write(HEADER + "\n")
+outp = os.path.join(d, "empty.pcapng")
+r = run([binary, "gen", "-q", "--profile", empty, "--pcap", outp])
+ci = run(["capinfos", "-c", "-M", outp])
+c.check(r.returncode == 0 and "Number of packets:   0" in ci.stdout, "an empty profile: exit 0 and an empty capture")
+
+# gzip'd profile from stdin gives the same capture.
+with open(profile, "rb") as f:
+    packed = gzip.compress(f.read())
+cap2 = os.path.join(d, "stdin.pcapng")
+p = subprocess.run([binary, "gen", "-q", "--profile", "-", "--config", conf, "--start-time", "1700000000", "--pcap", cap2],
+                   input=packed, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+same = p.returncode == 0 and open(cap, "rb").read()[200:] == open(cap2, "rb").read()[200:]
+c.check(same, "a gzip'd profile on stdin gives the same packets")
+c.done()
