@@ -24,14 +24,24 @@ void ProfileWriter::write(const FlowRecord& r) {
     line.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, v).ptr - num));
     line.push_back(sep);
   };
-  auto ms = [&](Timestamp t) { return t > origin_ ? static_cast<std::uint64_t>((t - origin_) / kNanosPerMilli) : 0; };
+  // ms since the origin, rounded down to decimals_ places (none: whole ms, as FlowTest writes).
+  auto time = [&](Timestamp t, char sep) {
+    const std::uint64_t ns = t > origin_ ? static_cast<std::uint64_t>(t - origin_) : 0;
+    field(ns / kNanosPerMilli, decimals_ == 0 ? sep : '.');
+    if (decimals_ == 0) return;
+    std::uint64_t frac = ns % kNanosPerMilli;
+    char digits[6];
+    for (int i = 5; i >= 0; --i, frac /= 10) digits[i] = static_cast<char>('0' + frac % 10);
+    line.append(digits, static_cast<std::size_t>(decimals_));
+    line.push_back(sep);
+  };
   if (with_addresses_) {
     line.append(r.src.to_string()).push_back(',');
     line.append(r.dst.to_string()).push_back(',');
   }
   const bool ports = r.l4_proto == 6 || r.l4_proto == 17;  // the schema has ports for TCP and UDP only
-  field(ms(r.start), ',');
-  field(ms(r.end), ',');
+  time(r.start, ',');
+  time(r.end, ',');
   field(static_cast<std::uint64_t>(r.src.version()), ',');
   field(r.l4_proto, ',');
   field(ports ? r.src_port : 0, ',');

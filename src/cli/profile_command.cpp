@@ -18,6 +18,7 @@ struct ProfileCommandOptions {
   std::string output = "-";
   MeterCliOptions meter{"", "30s"};  // like ft-profiler, which merges records an active timeout cut
   bool addresses = false;
+  int time_decimals = 0;
   bool quiet = false;
   bool no_partial = false;
   std::string filter;
@@ -27,6 +28,7 @@ int run_profile(const ProfileCommandOptions& o) {
   const MeterOptions mo = meter_options(o.meter, "profile");
   auto input = open_capture(o.input, o.filter);
   ProfileWriter profile(o.output, o.addresses, !o.no_partial);
+  profile.set_time_decimals(o.time_decimals);
   FlowMeter meter(mo, [&](const FlowRecord& r) { profile.write(r); });
   PacketMeter* meters[] = {&meter};
   CaptureProgress progress("profile", o.quiet);
@@ -55,6 +57,10 @@ Runner add_profile(CLI::App& app) {
   add_meter_options(cmd, opts->meter, "Cut a long flow into records of at most this long (default: never, as ft-profiler "
                                       "merges the records an exporter's active timeout cut)");
   cmd->add_flag("--addresses", opts->addresses, "Also write SRC_IP and DST_IP (a profile is anonymous without them)");
+  cmd->add_option("--time-decimals", opts->time_decimals,
+                  "Decimals of START_TIME and END_TIME, 0 (whole ms, FlowTest's form) to 6 (ns: what gen --profile needs to "
+                  "place packets exactly)")
+      ->check(whole_range(0, 6));
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
   add_partial_flag(cmd, opts->no_partial);
   add_filter_option(cmd, opts->filter);

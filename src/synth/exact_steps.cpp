@@ -20,8 +20,14 @@ constexpr std::uint16_t kSynAckWindow = 65160;
 constexpr std::uint64_t kTimeStream = 0x7e11e;
 
 // Weight of a variable gap: at least half the mean, at most 3.5 times it, so a record's packets
-// spread irregularly but no gap grows far beyond the record's average spacing.
-double gap_weight(Rng& rng) { return 0.5 + std::min(rng.exponential(1.0), 3.0); }
+// spread irregularly but no gap grows far beyond the record's average spacing. Sparse records
+// (a mean gap above 2 s) get gaps within 10 % of their mean instead, so that no gap reaches a
+// flow meter's inactive timeout (30 s in ft-profiler and `flowreplay profile`) unless the
+// record's own average spacing does: metering the capture again gives the record back.
+constexpr Duration kSparseGap = 2 * kNanosPerSecond;
+double gap_weight(Rng& rng, bool sparse) {
+  return sparse ? 0.9 + 0.2 * rng.uniform() : 0.5 + std::min(rng.exponential(1.0), 3.0);
+}
 
 // Payload of the j-th (0-based) of c packets that share p bytes.
 struct Spread {
@@ -80,10 +86,11 @@ Steps FlowPlanner::exact() {
   const Duration rtt_gap = variable > 0 ? std::min(std::min(delay_[0], delay_[1]), mean_gap) : mean_gap;
   const Duration fixed_sum = rtt_gap * static_cast<Duration>(gaps - variable);
   const Duration variable_span = span - fixed_sum;  // the rounding remainder goes here too
+  const bool sparse = mean_gap > kSparseGap;
   double weight_sum = 0;
   {
     Rng first_pass(spec_.seed ^ kTimeStream);
-    for (std::uint64_t i = 0; i < variable; ++i) weight_sum += gap_weight(first_pass);
+    for (std::uint64_t i = 0; i < variable; ++i) weight_sum += gap_weight(first_pass, sparse);
   }
   Rng weights(spec_.seed ^ kTimeStream);
   double cum = 0;
@@ -98,7 +105,7 @@ Steps FlowPlanner::exact() {
       return;
     }
     if (variable_done == 0) variable_from = t;
-    cum += gap_weight(weights);
+    cum += gap_weight(weights, sparse);
     ++variable_done;
     t = variable_done == variable ? variable_from + variable_span
                                   : variable_from + static_cast<Duration>(static_cast<double>(variable_span) * (cum / weight_sum));
