@@ -31,7 +31,12 @@ void ReportWriter::write(const FlowRecord& r) {
   field(r.bytes);
   field(r.packets_rev);
   field(r.bytes_rev);
-  line.append(r.app).push_back('\n');
+  line.append(r.app).push_back(',');
+  field(static_cast<std::uint64_t>(r.start_fwd));
+  field(static_cast<std::uint64_t>(r.end_fwd));
+  field(static_cast<std::uint64_t>(r.start_rev));
+  field(static_cast<std::uint64_t>(r.end_rev));
+  line.back() = '\n';
   out_.write(line.data(), line.size());
 }
 

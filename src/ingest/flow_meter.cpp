@@ -106,11 +106,13 @@ void FlowMeter::add(const RawPacket& p) {
   const bool forward = from_initiator(r.src, f->fwd_port, p.src, sp);
   const std::uint64_t bytes = p.l3_len;
   if (forward) {
-    ++r.packets;
+    if (r.packets++ == 0) r.start_fwd = p.ts;
+    r.end_fwd = std::max(r.end_fwd, p.ts);
     r.bytes += bytes;
     r.tcp_flags |= p.tcp_flags;
   } else {
-    ++r.packets_rev;
+    if (r.packets_rev++ == 0) r.start_rev = p.ts;
+    r.end_rev = std::max(r.end_rev, p.ts);
     r.bytes_rev += bytes;
     r.tcp_flags_rev |= p.tcp_flags;
   }

@@ -118,10 +118,14 @@ SynthStats Synthesizer::run() {
       }
       r.end = t;
       if (p.dir == 0) {
+        if (r.packets == 0) r.start_fwd = t;
+        r.end_fwd = t;
         ++r.packets;
         r.bytes += built.l3_len;
         r.tcp_flags |= p.tcp_flags;
       } else {
+        if (r.packets_rev == 0) r.start_rev = t;
+        r.end_rev = t;
         ++r.packets_rev;
         r.bytes_rev += built.l3_len;
         r.tcp_flags_rev |= p.tcp_flags;

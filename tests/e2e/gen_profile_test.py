@@ -135,12 +135,16 @@ for row in truth:
             min(x[0] for x in pk) if pk else None, max(x[0] for x in pk) if pk else None)
     want = (int(row["PACKETS"]), int(row["BYTES"]), int(row["PACKETS_REV"]), int(row["BYTES_REV"]),
             int(row["START_TIME"]), int(row["END_TIME"]))
+    # Per-direction first and last packet (0 for a direction without packets).
+    ends = lambda side: (min(x[0] for x in side), max(x[0] for x in side)) if side else (0, 0)  # noqa: E731
+    if ends(fwd) + ends(rev) != tuple(int(row[k]) for k in ("START_TIME_FWD", "END_TIME_FWD", "START_TIME_REV", "END_TIME_REV")):
+        mismatch_tshark += 1
     if seen != want:
         mismatch_tshark += 1
         if mismatch_tshark < 5:
             print("tshark", seen, "report", want, row)
     by_key[(proto, 0 if icmp else int(row["SRC_PORT"]), int(row["START_TIME"]))] = want
-c.equal(mismatch_tshark, 0, "every report row equals what tshark counts (packets, L3 bytes per direction, first and last time)")
+c.equal(mismatch_tshark, 0, "every report row equals what tshark counts (packets, L3 bytes, first and last packet per direction and overall)")
 
 mismatch = 0
 for k, (s, e, l3, l4, sp, dp, p, b, pr, br) in enumerate(records[:feasible]):

@@ -55,7 +55,7 @@ for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 1
     in_report = sum(int(r["PACKETS"]) + int(r["PACKETS_REV"]) for r in rows)
     c.check(crc == 0 and n and n > 1000 and "cut short" not in cerr,
             f"gen, {name}: capinfos reads the pcapng to its last packet ({n} packets, {cerr.strip()!r})")
-    c.check(text.endswith("\n") and all(len(r) == 13 and None not in r.values() for r in rows) and in_report == n,
+    c.check(text.endswith("\n") and all(len(r) == 17 and None not in r.values() for r in rows) and in_report == n,
             f"gen, {name}: every report row whole, and they count every captured packet ({in_report} = {n})")
 
 # features on a large capture, interrupted: the CSV ends on a whole row.

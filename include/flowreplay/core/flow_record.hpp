@@ -31,6 +31,12 @@ struct FlowRecord {
   std::uint16_t vlan = 0;
   Timestamp start = 0;  // first packet, either direction
   Timestamp end = 0;    // last packet, either direction
+  // First and last packet of each direction (0 for a direction without packets): a one-way
+  // reference can be built from them.
+  Timestamp start_fwd = 0;
+  Timestamp end_fwd = 0;
+  Timestamp start_rev = 0;
+  Timestamp end_rev = 0;
   std::uint64_t packets = 0;
   std::uint64_t bytes = 0;
   std::uint64_t packets_rev = 0;

@@ -15,7 +15,8 @@ namespace flowreplay {
 class ReportWriter : public FlowRecordSink {
  public:
   static constexpr const char* kHeader =
-      "SRC_IP,DST_IP,SRC_PORT,DST_PORT,L3_PROTO,L4_PROTO,START_TIME,END_TIME,PACKETS,BYTES,PACKETS_REV,BYTES_REV,APP";
+      "SRC_IP,DST_IP,SRC_PORT,DST_PORT,L3_PROTO,L4_PROTO,START_TIME,END_TIME,PACKETS,BYTES,PACKETS_REV,BYTES_REV,APP,"
+      "START_TIME_FWD,END_TIME_FWD,START_TIME_REV,END_TIME_REV";
 
   // `partial`: write NAME.partial until finish() (io/output_file.hpp).
   explicit ReportWriter(const std::string& path, bool partial = true);
