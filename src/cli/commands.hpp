@@ -15,5 +15,6 @@ Runner add_gen(CLI::App& app);
 Runner add_features(CLI::App& app);
 Runner add_export(CLI::App& app);
 Runner add_profile(CLI::App& app);
+Runner add_compare(CLI::App& app);
 
 }  // namespace flowreplay::cli

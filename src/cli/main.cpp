@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   const flowreplay::cli::Runner features = flowreplay::cli::add_features(app);
   const flowreplay::cli::Runner export_records = flowreplay::cli::add_export(app);
   const flowreplay::cli::Runner profile = flowreplay::cli::add_profile(app);
+  const flowreplay::cli::Runner compare = flowreplay::cli::add_compare(app);
 
   const auto is_command = [&](const char* name) {
     for (const CLI::App* sub : app.get_subcommands({})) {
@@ -115,6 +116,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("features")) code = features();
     if (app.got_subcommand("export")) code = export_records();
     if (app.got_subcommand("profile")) code = profile();
+    if (app.got_subcommand("compare")) code = compare();
     if (const int sig = flowreplay::stop_signal(); sig != 0) {
       std::fprintf(stderr, "flowreplay: interrupted by %s: the outputs hold what was done and keep their .partial names\n",
                    sigabbrev_np(sig) != nullptr ? (std::string("SIG") + sigabbrev_np(sig)).c_str() : "a signal");

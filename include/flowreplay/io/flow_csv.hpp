@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// Flow records from CSV text, for `flowreplay compare`: flowreplay's own report (gen --report,
+// docs/output.md; ns times) and `nfdump -o csv` output (uniflows or biflows, times in whole
+// seconds or ms in the zone nfdump printed them in). The format is told by the header row.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "flowreplay/core/flow_record.hpp"
+#include "flowreplay/core/time_zone.hpp"
+#include "flowreplay/core/units.hpp"
+
+namespace flowreplay {
+
+enum class FlowCsvFormat : std::uint8_t { kReport, kNfdump };
+
+// A record as read, with how precise its times are and where it came from.
+struct ReadFlow {
+  FlowRecord record;
+  Duration precision = 1;  // the times are truncated to this (1 ns for reports, 1 s or 1 ms for nfdump)
+  std::uint64_t line = 0;
+  bool per_direction_times = false;  // record.start_fwd.. hold each direction's own times
+};
+
+struct FlowCsv {
+  FlowCsvFormat format = FlowCsvFormat::kReport;
+  std::vector<ReadFlow> flows;
+  std::uint64_t skipped = 0;  // rows that are not flows (nfdump's summary lines)
+};
+
+// Reads a whole file (- for stdin). nfdump prints local times: `zone` says which (UTC unless
+// given). Errors are ConfigError "file:line: problem"; a missing file is an IoError.
+FlowCsv read_flow_csv(const std::string& path, const TimeZone& zone = {});
+// The same from text already in memory (tests, fuzzing).
+FlowCsv parse_flow_csv(std::string_view text, const std::string& name, const TimeZone& zone = {});
+
+}  // namespace flowreplay

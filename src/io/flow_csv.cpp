@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+#include "flowreplay/io/flow_csv.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+
+#include "flowreplay/core/errors.hpp"
+#include "flowreplay/core/wire.hpp"
+
+namespace flowreplay {
+
+namespace {
+
+std::vector<std::string_view> split(std::string_view line) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 0;
+  for (;;) {
+    const std::size_t comma = line.find(',', pos);
+    std::string_view f = line.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    while (!f.empty() && f.front() == ' ') f.remove_prefix(1);
+    while (!f.empty() && f.back() == ' ') f.remove_suffix(1);
+    out.push_back(f);
+    if (comma == std::string_view::npos) return out;
+    pos = comma + 1;
+  }
+}
+
+template <typename T>
+std::optional<T> number(std::string_view s) {
+  T v{};
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+// "2023-11-14 22:13:20" or "2023-11-14 22:13:20.007", local time in `zone`: ns since the epoch,
+// and the precision of the text (1 s or 1 ms).
+std::optional<std::pair<Timestamp, Duration>> nfdump_time(std::string_view s, const TimeZone& zone) {
+  if (s.size() < 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':') return std::nullopt;
+  const auto y = number<int>(s.substr(0, 4));
+  const auto mo = number<unsigned>(s.substr(5, 2));
+  const auto d = number<unsigned>(s.substr(8, 2));
+  const auto h = number<int>(s.substr(11, 2));
+  const auto mi = number<int>(s.substr(14, 2));
+  const auto se = number<int>(s.substr(17, 2));
+  if (!y || !mo || !d || !h || !mi || !se || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 || *se > 60) {
+    return std::nullopt;
+  }
+  Duration frac = 0;
+  Duration precision = kNanosPerSecond;
+  if (s.size() > 19) {
+    if (s[19] != '.' || s.size() > 29) return std::nullopt;
+    const std::string_view digits = s.substr(20);
+    Duration scale = kNanosPerSecond;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      scale /= 10;
+      frac += (c - '0') * scale;
+    }
+    precision = scale;
+  }
+  const std::int64_t local = days_from_civil(*y, *mo, *d) * 86400 + *h * 3600 + *mi * 60 + *se;
+  const std::int64_t utc = local - zone.offset_at(local - zone.offset_at(local));
+  return std::make_pair(utc * kNanosPerSecond + frac, precision);
+}
+
+std::optional<std::uint8_t> protocol_number(std::string_view s) {
+  if (auto n = number<unsigned>(s); n && *n <= 255) return static_cast<std::uint8_t>(*n);
+  if (s == "TCP") return wire::kProtoTcp;
+  if (s == "UDP") return wire::kProtoUdp;
+  if (s == "ICMP") return wire::kProtoIcmp;
+  if (s == "ICMP6" || s == "IPv6-ICMP" || s == "ICMPv6") return wire::kProtoIcmpv6;
+  if (s == "GRE") return 47;
+  if (s == "ESP") return 50;
+  if (s == "SCTP") return 132;
+  return std::nullopt;
+}
+
+class Table {
+ public:
+  Table(std::vector<std::string_view> header, std::string name) : header_(std::move(header)), name_(std::move(name)) {}
+  [[nodiscard]] int index(std::string_view column) const {
+    for (std::size_t i = 0; i < header_.size(); ++i) {
+      if (header_[i] == column) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  [[nodiscard]] int need(std::string_view column) const {
+    const int i = index(column);
+    if (i < 0) throw ConfigError(name_ + ":1: no " + std::string(column) + " column");
+    return i;
+  }
+
+ private:
+  std::vector<std::string_view> header_;
+  std::string name_;
+};
+
+}  // namespace
+
+FlowCsv parse_flow_csv(std::string_view text, const std::string& name, const TimeZone& zone) {
+  FlowCsv out;
+  std::uint64_t line_no = 0;
+  auto next_line = [&](std::string_view& line) {
+    while (!text.empty()) {
+      const std::size_t nl = text.find('\n');
+      line = text.substr(0, nl);
+      text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+      ++line_no;
+      while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (!line.empty() && line.front() != '#') return true;
+    }
+    return false;
+  };
+  std::string_view header_line;
+  if (!next_line(header_line)) return out;
+  const std::vector<std::string_view> header = split(header_line);
+  const Table t(header, name);
+  auto fail = [&](const std::string& what) -> void { throw ConfigError(name + ":" + std::to_string(line_no) + ": " + what); };
+  std::string_view line;
+  if (t.index("SRC_IP") >= 0 && t.index("START_TIME") >= 0) {  // flowreplay's report
+    out.format = FlowCsvFormat::kReport;
+    const int sa = t.need("SRC_IP"), da = t.need("DST_IP"), sp = t.need("SRC_PORT"), dp = t.need("DST_PORT");
+    const int pr = t.need("L4_PROTO"), ts = t.need("START_TIME"), te = t.need("END_TIME");
+    const int pk = t.need("PACKETS"), by = t.need("BYTES"), pkr = t.need("PACKETS_REV"), byr = t.need("BYTES_REV");
+    const int sf = t.index("START_TIME_FWD"), ef = t.index("END_TIME_FWD"), sr = t.index("START_TIME_REV"),
+              er = t.index("END_TIME_REV");
+    while (next_line(line)) {
+      const auto f = split(line);
+      if (f.size() != header.size()) fail(std::to_string(f.size()) + " fields, the header has " + std::to_string(header.size()));
+      ReadFlow rf;
+      rf.line = line_no;
+      FlowRecord& r = rf.record;
+      const auto src = IpAddress::parse(f[sa]);
+      const auto dst = IpAddress::parse(f[da]);
+      const auto spn = number<unsigned>(f[sp]);
+      const auto dpn = number<unsigned>(f[dp]);
+      const auto prn = number<unsigned>(f[pr]);
+      const auto tsn = number<Timestamp>(f[ts]);
+      const auto ten = number<Timestamp>(f[te]);
+      const auto p = number<std::uint64_t>(f[pk]), b = number<std::uint64_t>(f[by]);
+      const auto pr2 = number<std::uint64_t>(f[pkr]), b2 = number<std::uint64_t>(f[byr]);
+      if (!src || !dst || !spn || !dpn || !prn || !tsn || !ten || !p || !b || !pr2 || !b2 || *spn > 65535 || *dpn > 65535 ||
+          *prn > 255) {
+        fail("not a report row (addresses, ports 0-65535, protocol, integer ns times and counts expected)");
+      }
+      r.src = *src, r.dst = *dst;
+      r.src_port = static_cast<std::uint16_t>(*spn), r.dst_port = static_cast<std::uint16_t>(*dpn);
+      r.l4_proto = static_cast<std::uint8_t>(*prn);
+      r.start = *tsn, r.end = *ten;
+      r.packets = *p, r.bytes = *b, r.packets_rev = *pr2, r.bytes_rev = *b2;
+      if (sf >= 0 && ef >= 0 && sr >= 0 && er >= 0) {
+        const auto a = number<Timestamp>(f[sf]), z = number<Timestamp>(f[ef]), a2 = number<Timestamp>(f[sr]),
+                   z2 = number<Timestamp>(f[er]);
+        if (!a || !z || !a2 || !z2) fail("START_TIME_FWD .. END_TIME_REV: integer ns expected");
+        r.start_fwd = *a, r.end_fwd = *z, r.start_rev = *a2, r.end_rev = *z2;
+        rf.per_direction_times = true;
+      }
+      out.flows.push_back(rf);
+    }
+    return out;
+  }
+  if (t.index("ts") >= 0 && t.index("sa") >= 0) {  // nfdump -o csv
+    out.format = FlowCsvFormat::kNfdump;
+    const int ts = t.need("ts"), te = t.need("te"), sa = t.need("sa"), da = t.need("da"), sp = t.need("sp");
+    const int dp = t.need("dp"), pr = t.need("pr"), ipkt = t.need("ipkt"), ibyt = t.need("ibyt");
+    const int opkt = t.index("opkt"), obyt = t.index("obyt");
+    while (next_line(line)) {
+      const auto f = split(line);
+      if (f.size() < header.size()) {  // "Summary" and its totals, which nfdump appends
+        ++out.skipped;
+        continue;
+      }
+      ReadFlow rf;
+      rf.line = line_no;
+      FlowRecord& r = rf.record;
+      const auto start = nfdump_time(f[ts], zone);
+      const auto end = nfdump_time(f[te], zone);
+      const auto src = IpAddress::parse(f[sa]);
+      const auto dst = IpAddress::parse(f[da]);
+      const auto proto = protocol_number(f[pr]);
+      const auto p = number<std::uint64_t>(f[ipkt]), b = number<std::uint64_t>(f[ibyt]);
+      if (!start || !end || !src || !dst || !proto || !p || !b) {
+        fail("not an nfdump flow (times like 2023-11-14 22:13:20.007, addresses, protocol, counts expected)");
+      }
+      r.src = *src, r.dst = *dst, r.l4_proto = *proto;
+      if (!is_icmp(r.l4_proto)) {  // nfdump writes ICMP type.code in dp
+        const auto spn = number<unsigned>(f[sp]), dpn = number<unsigned>(f[dp]);
+        if (!spn || !dpn || *spn > 65535 || *dpn > 65535) fail("sp, dp: ports 0-65535 expected");
+        r.src_port = static_cast<std::uint16_t>(*spn), r.dst_port = static_cast<std::uint16_t>(*dpn);
+      }
+      r.start = start->first, r.end = end->first;
+      r.packets = *p, r.bytes = *b;
+      if (opkt >= 0 && obyt >= 0) {
+        const auto p2 = number<std::uint64_t>(f[opkt]), b2 = number<std::uint64_t>(f[obyt]);
+        if (!p2 || !b2) fail("opkt, obyt: counts expected");
+        r.packets_rev = *p2, r.bytes_rev = *b2;
+      }
+      rf.precision = std::max(start->second, end->second);
+      out.flows.push_back(rf);
+    }
+    return out;
+  }
+  throw ConfigError(name + ":1: not a flowreplay report (SRC_IP, START_TIME, ...) nor nfdump -o csv output (ts, te, sa, ...)");
+}
+
+FlowCsv read_flow_csv(const std::string& path, const TimeZone& zone) {
+  std::string text;
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IoError(path, "cannot open", errno);
+    std::ostringstream s;
+    s << in.rdbuf();
+    text = s.str();
+  }
+  return parse_flow_csv(text, path == "-" ? "<stdin>" : path, zone);
+}
+
+}  // namespace flowreplay
