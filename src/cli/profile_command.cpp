@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: MIT
 // flowreplay profile: a capture's flows as a FlowTest traffic profile (docs/profile.md).
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "capture_options.hpp"
 #include "commands.hpp"
 #include "validators.hpp"
+#include "flowreplay/exporters/ipfix_reader.hpp"
 #include "flowreplay/exporters/profile_writer.hpp"
+#include "flowreplay/ingest/record_profiler.hpp"
+#include "flowreplay/io/flow_csv.hpp"
 
 namespace flowreplay::cli {
 
@@ -19,16 +25,79 @@ struct ProfileCommandOptions {
   MeterCliOptions meter{"", "30s"};  // like ft-profiler, which merges records an active timeout cut
   bool addresses = false;
   int time_decimals = 0;
+  std::uint64_t memory_mib = 2048;
+  bool gzip = false;
   bool quiet = false;
   bool no_partial = false;
   std::string filter;
 };
 
+// What the input is: an IPFIX file and a CSV of flow records (nfdump -o csv, a flowreplay
+// report) are flow records, anything else a capture.
+enum class InputKind { kCapture, kIpfix, kCsv };
+InputKind input_kind(const std::string& path) {
+  if (path == "-") return InputKind::kCapture;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return InputKind::kCapture;  // the capture reader says why
+  char head[16] = {};
+  const std::size_t n = std::fread(head, 1, sizeof head, f);
+  std::fclose(f);
+  if (n >= 2 && head[0] == 0 && head[1] == 10) return InputKind::kIpfix;
+  const std::string_view text(head, n);
+  if (text.starts_with("ts,te,") || text.starts_with("SRC_IP,")) return InputKind::kCsv;
+  return InputKind::kCapture;
+}
+
+// Records in, ft-profiler's merging, profile out.
+int run_records_profile(const ProfileCommandOptions& o, InputKind kind) {
+  std::vector<FlowRecord> records;
+  std::string what;
+  if (kind == InputKind::kIpfix) {
+    what = "IPFIX records";
+    IpfixReader reader(o.input);
+    FlowRecord r;
+    while (reader.next(r)) records.push_back(r);
+  } else {
+    const FlowCsv csv = read_flow_csv(o.input);
+    what = csv.format == FlowCsvFormat::kNfdump ? "nfdump records" : "report records";
+    records.reserve(csv.flows.size());
+    for (const ReadFlow& f : csv.flows) records.push_back(f.record);
+  }
+  std::stable_sort(records.begin(), records.end(), [](const FlowRecord& a, const FlowRecord& b) { return a.start < b.start; });
+  RecordProfilerOptions po;
+  MeterCliOptions timeouts = o.meter;
+  if (timeouts.active.empty()) timeouts.active = "300s";  // ft-profiler's -a: the exporter's active timeout
+  const MeterOptions mo = meter_options(timeouts, "profile");
+  po.active_timeout = mo.active_timeout;
+  po.inactive_timeout = mo.inactive_timeout;
+  po.max_flows = std::max<std::uint64_t>(1, (o.memory_mib << 20) / 256);
+  ProfileWriter profile(o.output, o.addresses, !o.no_partial);
+  profile.set_time_decimals(o.time_decimals);
+  if (o.gzip) profile.set_gzip();
+  if (!records.empty()) profile.set_origin(records.front().start);
+  RecordProfiler profiler(po, [&](const FlowRecord& r) { profile.write(r); });
+  for (const FlowRecord& r : records) profiler.add(r);
+  profiler.finish();
+  profile.finish();
+  if (!o.quiet) {
+    std::fprintf(stderr,
+                 "flowreplay profile: %llu %s read, %llu merged into others; %llu profile records%s\n",
+                 static_cast<unsigned long long>(profiler.records_in()), what.c_str(),
+                 static_cast<unsigned long long>(profiler.merged()), static_cast<unsigned long long>(profiler.flows_out()),
+                 profiler.evicted_early() == 0
+                     ? ""
+                     : (", " + std::to_string(profiler.evicted_early()) + " written early when the --memory cache was full").c_str());
+  }
+  return 0;
+}
+
 int run_profile(const ProfileCommandOptions& o) {
+  if (const InputKind kind = input_kind(o.input); kind != InputKind::kCapture) return run_records_profile(o, kind);
   const MeterOptions mo = meter_options(o.meter, "profile");
   auto input = open_capture(o.input, o.filter);
   ProfileWriter profile(o.output, o.addresses, !o.no_partial);
   profile.set_time_decimals(o.time_decimals);
+  if (o.gzip) profile.set_gzip();
   FlowMeter meter(mo, [&](const FlowRecord& r) { profile.write(r); });
   PacketMeter* meters[] = {&meter};
   CaptureProgress progress("profile", o.quiet);
@@ -52,21 +121,33 @@ Runner add_profile(CLI::App& app) {
       "Write the flows of a pcap/pcapng capture as a traffic profile: anonymous biflow records in the FlowTest CSV "
       "schema, times in ms from the first packet (docs/profile.md).\n"
       "Example: flowreplay profile trace.pcap -o profile.csv");
-  cmd->add_option("capture", opts->input, "pcap or pcapng file, or - for stdin")->required();
+  cmd->add_option("input", opts->input,
+                  "pcap or pcapng capture (- for stdin), or flow records: an IPFIX file or `nfdump -o csv` output, merged "
+                  "into biflows as ft-profiler does")
+      ->required();
   cmd->add_option("-o,--output", opts->output, "Profile CSV to write (default: stdout)");
-  add_meter_options(cmd, opts->meter, "Cut a long flow into records of at most this long (default: never, as ft-profiler "
-                                      "merges the records an exporter's active timeout cut)");
+  add_meter_options(cmd, opts->meter,
+                    "Captures: cut a long flow into records of at most this long (default: never, as ft-profiler merges "
+                    "the records an exporter's active timeout cut). Flow records: the exporter's active timeout, whose cuts "
+                    "are merged (default 300s, ft-profiler's -a)");
+  cmd->add_option("--memory", opts->memory_mib,
+                  "Flow records: MiB of flow cache (256 bytes a flow, ft-profiler's -m; default 2048); when full, the "
+                  "longest idle flow is written early (counted)")
+      ->check(whole_range(1, 1 << 20));
   cmd->add_flag("--addresses", opts->addresses, "Also write SRC_IP and DST_IP (a profile is anonymous without them)");
   cmd->add_option("--time-decimals", opts->time_decimals,
                   "Decimals of START_TIME and END_TIME, 0 (whole ms, FlowTest's form) to 6 (ns: what gen --profile needs to "
                   "place packets exactly)")
       ->check(whole_range(0, 6));
+  cmd->add_flag("-z,--gzip", opts->gzip, "Write the profile gzip-compressed (ft-profiler's -g); gen --profile reads it as is");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
   add_partial_flag(cmd, opts->no_partial);
   add_filter_option(cmd, opts->filter);
   cmd->footer(help_footer(
       "  flowreplay profile trace.pcap -o profile.csv\n"
-      "  flowreplay profile --addresses --inactive-timeout 15s trace.pcapng > profile.csv\n"));
+      "  flowreplay profile --addresses --inactive-timeout 15s trace.pcapng > profile.csv\n"
+      "  flowreplay profile flows.ipfix -o profile.csv                 # an IPFIX file, ft-profiler's merging\n"
+      "  TZ=UTC nfdump -r nfcapd.202612050530 -o csv > flows.csv && flowreplay profile flows.csv\n"));
   return [opts]() { return run_profile(*opts); };
 }
 

@@ -45,12 +45,12 @@ r = run([binary, "export", os.path.join(d, "none.pcap"), "--report", "-", "--rea
 one_line_error(r, 2, r"--multiplier: '1e-12' is outside 0.001 to 1e\+06", "export --multiplier 1e-12")
 
 # Commands.
-one_line_error(run([binary, "frobnicate"]), 2, r"unknown command 'frobnicate'; commands: gen, features, export, profile",
+one_line_error(run([binary, "frobnicate"]), 2, r"unknown command 'frobnicate'; commands: gen, features, export, profile, compare",
                "an unknown command")
 one_line_error(run([binary, "featurs", "x.pcap"]), 2, r"unknown command 'featurs' \(did you mean 'features'\?\)",
                "a misspelt command")
 one_line_error(run([binary, "features"]), 2, r"^flowreplay: features: capture is required", "features without a capture")
-for cmd in ("gen", "features", "export", "profile"):
+for cmd in ("gen", "features", "export", "profile", "compare"):
     r = run([binary, cmd, "--help"])
     c.check(r.returncode == 0 and "Examples:" in r.stdout and "Exit codes: 0 success; 1 runtime failure" in r.stdout,
             f"{cmd} --help shows examples and exit codes")

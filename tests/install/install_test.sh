@@ -16,7 +16,7 @@ done
 ls "$work"/prefix/lib/libflowreplay.so* "$work/prefix/lib/libflowreplay.a" >/dev/null
 
 echo "== man pages and bash completion"
-for page in flowreplay flowreplay-gen flowreplay-features flowreplay-export flowreplay-profile; do
+for page in flowreplay flowreplay-gen flowreplay-features flowreplay-export flowreplay-profile flowreplay-compare; do
   grep -q '^\.SH OPTIONS' "$work/prefix/share/man/man1/$page.1" || { echo "FAIL: $page.1 has no OPTIONS section"; exit 1; }
 done
 grep -qF -- '\-\-pcap' "$work/prefix/share/man/man1/flowreplay-gen.1"  # troff escapes the dashes

@@ -23,6 +23,8 @@ class ProfileWriter : public FlowRecordSink {
   void set_origin(Timestamp origin) { origin_ = origin; }
   // Decimals of the times, 0 (whole ms, FlowTest's form and the default) to 6 (ns).
   void set_time_decimals(int decimals) { decimals_ = decimals; }
+  // Writes the file gzip-compressed (ft-profiler's -g); before the first record.
+  void set_gzip() { out_.set_gzip(); }
   void write(const FlowRecord& r) override;
   void finish() override;
 

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ class OutputFile {
     total_ += len;
   }
   void flush();
+  // From here on the bytes go out gzip-compressed (RFC 1952, zlib's default level); call before
+  // the first flush.
+  void set_gzip();
   // Flushes and closes; throws IoError if anything did not reach the file.
   void close();
   [[nodiscard]] std::uint64_t bytes() const { return total_; }
@@ -62,6 +66,10 @@ class OutputFile {
   std::size_t used_ = 0;
   std::uint64_t total_ = 0;
   std::uint64_t written_ = 0;
+  struct Gzip;
+  std::unique_ptr<Gzip> gzip_;  // set_gzip()
+  void write_out(const std::uint8_t* data, std::size_t len);
+  void deflate_out(int flush_mode);
 };
 
 }  // namespace flowreplay
