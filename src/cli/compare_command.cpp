@@ -47,11 +47,14 @@ bool is_ipfix_file(const std::string& path) {
   return in.gcount() == 2 && head[0] == 0 && head[1] == 10;  // IPFIX message version 10
 }
 
-std::vector<CompareInput> load(const std::string& path, const TimeZone& zone, std::string& kind) {
-  std::vector<CompareInput> out;
+CompareInputs load(const std::string& path, const TimeZone& zone, std::string& kind) {
+  CompareInputs out;
   if (path != "-" && is_ipfix_file(path)) {
     kind = "IPFIX file";
     IpfixReader reader(path);
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f != nullptr && std::fseek(f, 0, SEEK_END) == 0) out.reserve(static_cast<std::size_t>(std::ftell(f)) / 48);
+    if (f != nullptr) std::fclose(f);
     FlowRecord r;
     std::uint64_t n = 0;
     while (reader.next(r)) out.push_back({r, reader.precision(), false, ++n});
@@ -74,26 +77,32 @@ const char* verdict_name(Verdict v) {
   return "ok";
 }
 
-void write_report(const std::string& path, const CompareResult& result) {
-  OutputFile out(path, std::size_t{1} << 20, true);
-  const std::string header =
-      "VERDICT,SRC_IP,DST_IP,SRC_PORT,DST_PORT,L4_PROTO,DIRECTION,REF_PACKETS,PROBE_PACKETS,REF_BYTES,PROBE_BYTES,"
-      "REF_START,PROBE_START,REF_END,PROBE_END,PROBE_RECORDS,DETAIL\n";
-  out.write(header.data(), header.size());
-  std::string line;
-  for (const FlowVerdict& v : result.verdicts) {
-    line.clear();
-    line += verdict_name(v.verdict);
-    line += ',' + v.key.src.to_string() + ',' + v.key.dst.to_string() + ',' + std::to_string(v.key.src_port) + ',' +
-            std::to_string(v.key.dst_port) + ',' + std::to_string(v.key.l4_proto) + ',' +
-            (v.verdict == Verdict::kUnexpected ? "" : (v.reverse ? "reverse" : "forward"));
-    for (std::uint64_t n : {v.ref_packets, v.probe_packets, v.ref_bytes, v.probe_bytes}) line += ',' + std::to_string(n);
-    for (Timestamp t : {v.ref_start, v.probe_start, v.ref_end, v.probe_end}) line += ',' + std::to_string(t);
-    line += ',' + std::to_string(v.probe_records) + ",\"" + v.detail + "\"\n";
-    out.write(line.data(), line.size());
+// The verdict report, one row per verdict as compare_flows makes them.
+class VerdictReport {
+ public:
+  explicit VerdictReport(const std::string& path) : out_(path, std::size_t{1} << 20, true) {
+    const std::string header =
+        "VERDICT,SRC_IP,DST_IP,SRC_PORT,DST_PORT,L4_PROTO,DIRECTION,REF_PACKETS,PROBE_PACKETS,REF_BYTES,PROBE_BYTES,"
+        "REF_START,PROBE_START,REF_END,PROBE_END,PROBE_RECORDS,DETAIL\n";
+    out_.write(header.data(), header.size());
   }
-  out.close();
-}
+  void write(const FlowVerdict& v) {
+    line_.clear();
+    line_ += verdict_name(v.verdict);
+    line_ += ',' + v.key.src.to_string() + ',' + v.key.dst.to_string() + ',' + std::to_string(v.key.src_port) + ',' +
+             std::to_string(v.key.dst_port) + ',' + std::to_string(v.key.l4_proto) + ',' +
+             (v.verdict == Verdict::kUnexpected ? "" : (v.reverse ? "reverse" : "forward"));
+    for (std::uint64_t n : {v.ref_packets, v.probe_packets, v.ref_bytes, v.probe_bytes}) line_ += ',' + std::to_string(n);
+    for (Timestamp t : {v.ref_start, v.probe_start, v.ref_end, v.probe_end}) line_ += ',' + std::to_string(t);
+    line_ += ',' + std::to_string(v.probe_records) + ",\"" + v.detail + "\"\n";
+    out_.write(line_.data(), line_.size());
+  }
+  void close() { out_.close(); }
+
+ private:
+  OutputFile out_;
+  std::string line_;
+};
 
 void print_totals(const char* what, const ProtocolTotals& t) {
   std::printf("  %-10s packets %" PRIu64 " / %" PRIu64 " (%.4f %%), bytes %" PRIu64 " / %" PRIu64
@@ -116,8 +125,11 @@ int run_compare(const CompareCommandOptions& o) {
   std::string probe_kind;
   const auto reference = load(o.reference, *zone, ref_kind);
   const auto probe = load(o.flows, *zone, probe_kind);
-  const CompareResult r = compare_flows(reference, probe, options, o.reference);
-  if (!o.report.empty()) write_report(o.report, r);
+  std::unique_ptr<VerdictReport> report;
+  if (!o.report.empty()) report = std::make_unique<VerdictReport>(o.report);
+  const CompareResult r = compare_flows(reference, probe, options, o.reference,
+                                        report ? VerdictSink([&](const FlowVerdict& v) { report->write(v); }) : VerdictSink{});
+  if (report) report->close();
 
   const bool pass = o.statistical ? r.statistical_pass(options.stat_tolerance) : r.precise_pass();
   if (!o.quiet) {
@@ -127,15 +139,12 @@ int run_compare(const CompareCommandOptions& o) {
                 " incorrect; %" PRIu64 " met by several records (merged)%s\n",
                 r.ok, r.missing, r.unexpected, r.incorrect, r.split_merged,
                 r.probe_malformed != 0 ? (", " + std::to_string(r.probe_malformed) + " probe records ending before they start (skipped)").c_str() : "");
-    int shown = 0;
-    for (const FlowVerdict& v : r.verdicts) {
-      if (v.verdict == Verdict::kOk || shown >= 10) continue;
-      ++shown;
+    for (const FlowVerdict& v : r.problems) {
       std::printf("  %-10s %s %s:%u -> %s:%u: %s\n", verdict_name(v.verdict),
                   v.key.l4_proto == 6 ? "TCP" : v.key.l4_proto == 17 ? "UDP" : ("proto " + std::to_string(v.key.l4_proto)).c_str(),
                   v.key.src.to_string().c_str(), v.key.src_port, v.key.dst.to_string().c_str(), v.key.dst_port, v.detail.c_str());
     }
-    if (r.missing + r.unexpected + r.incorrect > 10) std::printf("  ... (every verdict: --report FILE)\n");
+    if (r.missing + r.unexpected + r.incorrect > r.problems.size()) std::printf("  ... (every verdict: --report FILE)\n");
     print_totals("total", r.total);
     for (const auto& [proto, t] : r.by_protocol) print_totals(("proto " + std::to_string(proto)).c_str(), t);
     std::printf("  %s (%s mode)\n", pass ? "PASS" : "FAIL", o.statistical ? "statistical" : "precise");

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <unordered_map>
 
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/flow_key.hpp"
@@ -23,6 +22,7 @@ struct OneWay {
   Duration precision = 1;
   bool reverse = false;
   std::uint64_t line = 0;
+  std::uint32_t index = 0;  // order of appearance in the reference
 };
 
 FlowKey directed(const IpAddress& src, std::uint16_t sp, const IpAddress& dst, std::uint16_t dp, std::uint8_t proto) {
@@ -32,7 +32,8 @@ FlowKey directed(const IpAddress& src, std::uint16_t sp, const IpAddress& dst, s
   return k;
 }
 
-void split(const CompareInput& in, std::vector<OneWay>& out) {
+template <typename Vector>
+void split(const CompareInput& in, Vector& out) {
   const FlowRecord& r = in.record;
   if (r.packets > 0 || r.bytes > 0) {
     OneWay w{directed(r.src, r.src_port, r.dst, r.dst_port, r.l4_proto), r.packets, r.bytes,
@@ -84,36 +85,93 @@ bool CompareResult::statistical_pass(double tolerance) const {
   return std::all_of(by_protocol.begin(), by_protocol.end(), [&](const auto& p) { return within(p.second); });
 }
 
-CompareResult compare_flows(const std::vector<CompareInput>& reference, const std::vector<CompareInput>& probe,
-                            const CompareOptions& options, const std::string& reference_name) {
+CompareResult compare_flows(const CompareInputs& reference, const CompareInputs& probe,
+                            const CompareOptions& options, const std::string& reference_name,
+                            const VerdictSink& on_verdict) {
   CompareResult result;
-  std::vector<OneWay> ref;
+  auto emit = [&](const FlowVerdict& v) {
+    if (v.verdict != Verdict::kOk && result.problems.size() < CompareResult::kKeptProblems) result.problems.push_back(v);
+    if (on_verdict) on_verdict(v);
+  };
+  std::vector<FlowVerdict> unexpected;  // kept until the reference flows are done
+  std::vector<OneWay, HugePageAllocator<OneWay>> ref;
   ref.reserve(reference.size() * 2);
   for (const auto& r : reference) split(r, ref);
+  for (std::size_t i = 0; i < ref.size(); ++i) ref[i].index = static_cast<std::uint32_t>(i);
 
-  // Reference flows by key, in order of start; two that share a key must not overlap in time.
-  std::unordered_map<FlowKey, std::vector<std::size_t>, FlowKeyHash> index;
-  for (std::size_t i = 0; i < ref.size(); ++i) index[ref[i].key].push_back(i);
+  // Reference flows sorted by (key hash, start), so the flows of one key are neighbours; an
+  // open-addressing table of (hash, first position) finds a key's run with one cache miss.
+  {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>, HugePageAllocator<std::pair<std::uint64_t, std::uint32_t>>> keyed(ref.size());
+    for (std::size_t i = 0; i < ref.size(); ++i) keyed[i] = {FlowKeyHash{}(ref[i].key), static_cast<std::uint32_t>(i)};
+    std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : ref[a.second].wide_start < ref[b.second].wide_start;
+    });
+    std::vector<OneWay, HugePageAllocator<OneWay>> sorted;
+    sorted.reserve(ref.size());
+    for (const auto& k : keyed) sorted.push_back(ref[k.second]);
+    ref = std::move(sorted);
+  }
+  const std::size_t n = ref.size();
+  std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> pos_of(n);  // reference order -> sorted position
+  for (std::size_t pos = 0; pos < n; ++pos) pos_of[ref[pos].index] = static_cast<std::uint32_t>(pos);
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> hash(n);
+  for (std::size_t i = 0; i < n; ++i) hash[i] = FlowKeyHash{}(ref[i].key);
+  std::size_t slots = 16;
+  while (slots < n * 2) slots <<= 1;
+  const std::size_t mask = slots - 1;
+  constexpr std::uint32_t kEmpty = UINT32_MAX;
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t first = kEmpty;  // position of the hash's first flow
+  };
+  std::vector<Slot, HugePageAllocator<Slot>> table(slots);
+  for (std::size_t pos = 0; pos < n; ++pos) {
+    if (pos > 0 && hash[pos] == hash[pos - 1]) continue;
+    std::size_t slot = hash[pos] & mask;
+    while (table[slot].first != kEmpty) slot = (slot + 1) & mask;
+    table[slot] = {hash[pos], static_cast<std::uint32_t>(pos)};
+  }
   const Duration tol = options.tolerance;
-  for (auto& [key, list] : index) {
-    std::sort(list.begin(), list.end(), [&](std::size_t a, std::size_t b) { return ref[a].wide_start < ref[b].wide_start; });
-    for (std::size_t j = 1; j < list.size(); ++j) {
-      const OneWay& a = ref[list[j - 1]];
-      const OneWay& b = ref[list[j]];
-      if (b.wide_start - tol <= a.wide_end + tol && a.line != b.line) {
-        throw ConfigError(reference_name + ":" + std::to_string(b.line) + ": the same flow key as line " +
-                          std::to_string(a.line) + " within the time tolerance: a probe record could belong to either");
+  // Two reference flows of one key must not overlap in time (within the tolerance).
+  for (std::size_t pos = 1; pos < n; ++pos) {
+    const OneWay& b = ref[pos];
+    for (std::size_t q = pos; q-- > 0 && hash[q] == hash[pos];) {
+      const OneWay& a = ref[q];
+      if (a.key == b.key && a.line != b.line && b.wide_start - tol <= a.wide_end + tol) {
+        const OneWay& first = a.line < b.line ? a : b;
+        const OneWay& second = a.line < b.line ? b : a;
+        throw ConfigError(reference_name + ":" + std::to_string(second.line) + ": the same flow key as line " +
+                          std::to_string(first.line) + " within the time tolerance: a probe record could belong to either");
       }
     }
   }
+  auto find = [&](const OneWay& w) -> std::size_t {
+    const std::uint64_t h = FlowKeyHash{}(w.key);
+    for (std::size_t slot = h & mask; table[slot].first != kEmpty; slot = (slot + 1) & mask) {
+      if (table[slot].hash != h) continue;
+      const Duration slack = tol + std::max(w.precision, Duration{1});
+      for (std::size_t pos = table[slot].first; pos < n && hash[pos] == h; ++pos) {
+        const OneWay& r = ref[pos];
+        if (r.key == w.key && w.start >= r.wide_start - slack && w.start <= r.wide_end + slack) return pos;
+      }
+      return n;
+    }
+    return n;
+  };
 
   struct Seen {
-    std::uint64_t packets = 0, bytes = 0, records = 0;
-    Timestamp start = 0, end = 0;
+    std::uint64_t packets = 0, bytes = 0;
+    std::uint32_t records = 0;
     Duration precision = 1;  // the coarsest of the records' times
-    std::vector<std::pair<Timestamp, Timestamp>> pieces;
+    Timestamp start = 0, end = 0;
   };
-  std::vector<Seen> seen(ref.size());
+  std::vector<Seen, HugePageAllocator<Seen>> seen(ref.size());
+  struct Piece {
+    std::uint32_t ref;
+    Timestamp start, end;
+  };
+  std::vector<Piece, HugePageAllocator<Piece>> pieces;  // every matched record, for the split checks
   std::map<std::uint8_t, ProtocolTotals> protocols;
   std::vector<OneWay> probes;
   for (const auto& p : probe) {
@@ -124,19 +182,9 @@ CompareResult compare_flows(const std::vector<CompareInput>& reference, const st
     probes.clear();
     split(p, probes);
     for (const OneWay& w : probes) {
-      const auto it = index.find(w.key);
-      std::size_t match = ref.size();
-      if (it != index.end()) {
-        const Duration slack = tol + std::max(w.precision, Duration{1});
-        for (std::size_t i : it->second) {
-          if (w.start >= ref[i].wide_start - slack && w.start <= ref[i].wide_end + slack) {
-            match = i;
-            break;
-          }
-        }
-      }
+      const std::size_t match = find(w);
       add(result.total, false, w.packets, w.bytes);
-      if (match == ref.size()) {
+      if (match == n) {
         FlowVerdict v;
         v.verdict = Verdict::kUnexpected;
         v.key.src = w.key.a, v.key.dst = w.key.b, v.key.src_port = w.key.a_port, v.key.dst_port = w.key.b_port;
@@ -144,7 +192,7 @@ CompareResult compare_flows(const std::vector<CompareInput>& reference, const st
         v.probe_packets = w.packets, v.probe_bytes = w.bytes, v.probe_start = w.start, v.probe_end = w.end;
         v.probe_records = 1;
         v.detail = "probe record at line " + std::to_string(w.line) + " matches no reference flow";
-        result.verdicts.push_back(std::move(v));
+        unexpected.push_back(std::move(v));
         add(protocols[w.key.protocol], false, w.packets, w.bytes);
         ++result.unexpected;
         continue;
@@ -156,15 +204,17 @@ CompareResult compare_flows(const std::vector<CompareInput>& reference, const st
       s.bytes += w.bytes;
       ++s.records;
       s.precision = std::max(s.precision, w.precision);
-      s.pieces.emplace_back(w.start, w.end);
+      pieces.push_back({static_cast<std::uint32_t>(match), w.start, w.end});
     }
   }
   // The probe's flow count is counted per reference flow met, not per record: undo the extra
   // records of split flows.
-  std::vector<FlowVerdict> unexpected = std::move(result.verdicts);
-  result.verdicts.clear();
+  std::sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
+    return a.ref != b.ref ? a.ref < b.ref : a.start < b.start;
+  });
   result.total.probe_flows = unexpected.size();
-  for (std::size_t i = 0; i < ref.size(); ++i) {
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = pos_of[k];
     const OneWay& r = ref[i];
     const Seen& s = seen[i];
     add(result.total, true, r.packets, r.bytes);
@@ -181,7 +231,7 @@ CompareResult compare_flows(const std::vector<CompareInput>& reference, const st
       v.verdict = Verdict::kMissing;
       v.detail = "no probe record";
       ++result.missing;
-      result.verdicts.push_back(std::move(v));
+      emit(v);
       continue;
     }
     ++result.total.probe_flows;
@@ -201,11 +251,13 @@ CompareResult compare_flows(const std::vector<CompareInput>& reference, const st
     if (s.records > 1) {
       ++result.split_merged;
       if (options.active_timeout || options.inactive_timeout) {
-        auto pieces = s.pieces;
-        std::sort(pieces.begin(), pieces.end());
-        for (std::size_t j = 1; j < pieces.size(); ++j) {
-          const bool active = options.active_timeout && pieces[j - 1].second - pieces[j - 1].first >= *options.active_timeout - tol;
-          const bool idle = options.inactive_timeout && pieces[j].first - pieces[j - 1].second >= *options.inactive_timeout - tol;
+        const auto first = std::lower_bound(pieces.begin(), pieces.end(), i,
+                                            [](const Piece& p, std::size_t ref_pos) { return p.ref < ref_pos; });
+        for (auto j = static_cast<std::size_t>(first - pieces.begin()) + 1; j < pieces.size() && pieces[j].ref == i; ++j) {
+          const Piece& a = pieces[j - 1];
+          const Piece& b = pieces[j];
+          const bool active = options.active_timeout && a.end - a.start >= *options.active_timeout - tol;
+          const bool idle = options.inactive_timeout && b.start - a.end >= *options.inactive_timeout - tol;
           if (!active && !idle) {
             ++result.unexplained_splits;
             problem("split into " + std::to_string(s.records) + " records where neither timeout explains it");
@@ -223,9 +275,9 @@ CompareResult compare_flows(const std::vector<CompareInput>& reference, const st
       v.detail = problems;
       ++result.incorrect;
     }
-    result.verdicts.push_back(std::move(v));
+    emit(v);
   }
-  for (auto& u : unexpected) result.verdicts.push_back(std::move(u));
+  for (const auto& u : unexpected) emit(u);
   result.by_protocol.assign(protocols.begin(), protocols.end());
   return result;
 }

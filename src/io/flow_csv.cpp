@@ -4,11 +4,9 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <optional>
-#include <sstream>
 
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/wire.hpp"
@@ -17,8 +15,9 @@ namespace flowreplay {
 
 namespace {
 
-std::vector<std::string_view> split(std::string_view line) {
-  std::vector<std::string_view> out;
+// The comma-separated fields of a line, trimmed of spaces, into `out` (reused between lines).
+void split(std::string_view line, std::vector<std::string_view>& out) {
+  out.clear();
   std::size_t pos = 0;
   for (;;) {
     const std::size_t comma = line.find(',', pos);
@@ -26,7 +25,7 @@ std::vector<std::string_view> split(std::string_view line) {
     while (!f.empty() && f.front() == ' ') f.remove_prefix(1);
     while (!f.empty() && f.back() == ' ') f.remove_suffix(1);
     out.push_back(f);
-    if (comma == std::string_view::npos) return out;
+    if (comma == std::string_view::npos) return;
     pos = comma + 1;
   }
 }
@@ -130,7 +129,9 @@ FlowCsv parse_flow_csv(std::string_view text, const std::string& name, const Tim
   };
   std::string_view header_line;
   if (!next_line(header_line)) return out;
-  const std::vector<std::string_view> header = split(header_line);
+  std::vector<std::string_view> header;
+  split(header_line, header);
+  std::vector<std::string_view> f;
   const Table t(header, name);
   auto fail = [&](const std::string& what) -> void { throw ConfigError(name + ":" + std::to_string(line_no) + ": " + what); };
   std::string_view line;
@@ -142,7 +143,7 @@ FlowCsv parse_flow_csv(std::string_view text, const std::string& name, const Tim
     const int sf = t.index("START_TIME_FWD"), ef = t.index("END_TIME_FWD"), sr = t.index("START_TIME_REV"),
               er = t.index("END_TIME_REV");
     while (next_line(line)) {
-      const auto f = split(line);
+      split(line, f);
       if (f.size() != header.size()) fail(std::to_string(f.size()) + " fields, the header has " + std::to_string(header.size()));
       ReadFlow rf;
       rf.line = line_no;
@@ -182,7 +183,7 @@ FlowCsv parse_flow_csv(std::string_view text, const std::string& name, const Tim
     const int dp = t.need("dp"), pr = t.need("pr"), ipkt = t.need("ipkt"), ibyt = t.need("ibyt");
     const int opkt = t.index("opkt"), obyt = t.index("obyt");
     while (next_line(line)) {
-      const auto f = split(line);
+      split(line, f);
       if (f.size() < header.size()) {  // "Summary" and its totals, which nfdump appends
         ++out.skipped;
         continue;
@@ -225,11 +226,14 @@ FlowCsv read_flow_csv(const std::string& path, const TimeZone& zone) {
   if (path == "-") {
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw IoError(path, "cannot open", errno);
-    std::ostringstream s;
-    s << in.rdbuf();
-    text = s.str();
+    std::FILE* in = std::fopen(path.c_str(), "rb");
+    if (in == nullptr) throw IoError(path, "cannot open", errno);
+    char chunk[1 << 16];
+    std::size_t n;
+    while ((n = std::fread(chunk, 1, sizeof chunk, in)) > 0) text.append(chunk, n);
+    const bool failed = std::ferror(in) != 0;
+    std::fclose(in);
+    if (failed) throw IoError(path, "read failed", errno);
   }
   return parse_flow_csv(text, path == "-" ? "<stdin>" : path, zone);
 }

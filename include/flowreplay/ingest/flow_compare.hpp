@@ -14,11 +14,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "flowreplay/core/flow_record.hpp"
+#include "flowreplay/core/huge_pages.hpp"
 #include "flowreplay/core/units.hpp"
 
 namespace flowreplay {
@@ -31,6 +33,9 @@ struct CompareInput {
   bool per_direction_times = false;
   std::uint64_t line = 0;  // where it came from, for messages
 };
+
+// Records to compare, in memory that huge pages can back (core/huge_pages.hpp).
+using CompareInputs = std::vector<CompareInput, HugePageAllocator<CompareInput>>;
 
 struct CompareOptions {
   Duration tolerance = 100 * kNanosPerMilli;  // ft-analyzer's default for start and end times
@@ -58,7 +63,8 @@ struct ProtocolTotals {
 };
 
 struct CompareResult {
-  std::vector<FlowVerdict> verdicts;  // reference flows in reference order, then the unexpected
+  std::vector<FlowVerdict> problems;  // the first kKeptProblems that are not ok, in verdict order
+  static constexpr std::size_t kKeptProblems = 10;
   std::uint64_t ok = 0, missing = 0, unexpected = 0, incorrect = 0;
   std::uint64_t split_merged = 0;      // reference flows met by several probe records
   std::uint64_t unexplained_splits = 0;  // splits the given timeouts do not explain (counted incorrect)
@@ -69,10 +75,13 @@ struct CompareResult {
   [[nodiscard]] bool statistical_pass(double tolerance) const;
 };
 
-// Compares; throws ConfigError when two reference flows share a key and overlap in time (the
-// reference cannot tell which a probe record belongs to).
-CompareResult compare_flows(const std::vector<CompareInput>& reference, const std::vector<CompareInput>& probe,
-                            const CompareOptions& options, const std::string& reference_name);
+// Compares, handing every verdict to `on_verdict` (when set) as it is made: the reference flows
+// in reference order, then the unexpected records. Throws ConfigError when two reference flows
+// share a key and overlap in time (the reference cannot tell which a probe record belongs to).
+using VerdictSink = std::function<void(const FlowVerdict&)>;
+CompareResult compare_flows(const CompareInputs& reference, const CompareInputs& probe,
+                            const CompareOptions& options, const std::string& reference_name,
+                            const VerdictSink& on_verdict = {});
 
 // Relative error |probe - ref| / ref (0 when both are 0, 1 when only the reference is 0).
 double relative_error(std::uint64_t ref, std::uint64_t probe);
