@@ -61,6 +61,7 @@ constexpr std::uint16_t kInternalTid = 0xfe01;
 
 Timestamp from_ntp(std::uint64_t ntp) {
   constexpr std::uint64_t kNtpToUnix = 2'208'988'800ULL;
+  if ((ntp >> 32) < kNtpToUnix) return 0;  // before 1970: not a flow time
   const std::uint64_t secs = (ntp >> 32) - kNtpToUnix;
   // The fraction's ceiling in ns undoes the exporter's floor exactly (2^32 / 10^9 > 1).
   const std::uint64_t frac = ((ntp & 0xffffffffULL) * 1'000'000'000ULL + 0xffffffffULL) >> 32;
@@ -142,6 +143,14 @@ bool IpfixReader::next(FlowRecord& out) {
     out.src_port = rec.src_port;
     out.dst_port = is_icmp(rec.protocol) ? (v6 ? rec.icmp6 : rec.icmp4) : rec.dst_port;
     if (is_icmp(rec.protocol) && out.dst_port == 0) out.dst_port = rec.dst_port;  // some probes put it there
+    // Times past 2200 are not flows' (and would overflow ns arithmetic): such records are skipped.
+    constexpr std::uint64_t kMaxSeconds = 7'258'118'400ULL;
+    constexpr std::uint64_t kNtpMax = (kMaxSeconds + 2'208'988'800ULL) << 32;
+    if (rec.start_ntp > kNtpMax || rec.end_ntp > kNtpMax || rec.start_ms > kMaxSeconds * 1000 ||
+        rec.end_ms > kMaxSeconds * 1000 || (rec.start_ntp != 0 && (rec.start_ntp >> 32) < 2'208'988'800ULL)) {
+      ++skipped_;
+      continue;
+    }
     if (rec.start_ntp != 0) {
       out.start = from_ntp(rec.start_ntp), out.end = from_ntp(rec.end_ntp);
       precision_ = 1;

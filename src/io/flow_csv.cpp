@@ -58,7 +58,9 @@ std::optional<std::pair<Timestamp, Duration>> nfdump_time(std::string_view s, co
   const auto h = number<int>(s.substr(11, 2));
   const auto mi = number<int>(s.substr(14, 2));
   const auto se = number<int>(s.substr(17, 2));
-  if (!y || !mo || !d || !h || !mi || !se || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 || *se > 60) {
+  // Years 1970-2200: ns since the epoch stay far from the int64 limit (2262).
+  if (!y || !mo || !d || !h || !mi || !se || *y < 1970 || *y > 2200 || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 ||
+      *h > 23 || *mi > 59 || *se > 60) {
     return std::nullopt;
   }
   Duration frac = 0;
@@ -164,13 +166,26 @@ FlowCsv parse_flow_csv(std::string_view text, const std::string& name, const Tim
       r.src = *src, r.dst = *dst;
       r.src_port = static_cast<std::uint16_t>(*spn), r.dst_port = static_cast<std::uint16_t>(*dpn);
       r.l4_proto = static_cast<std::uint8_t>(*prn);
+      if (*tsn < 0 || *tsn > kMaxRecordTime || *ten < 0 || *ten > kMaxRecordTime) {
+        fail("START_TIME, END_TIME: ns since the epoch, 0 to 7258118400000000000 (year 2200) expected");
+      }
       r.start = *tsn, r.end = *ten;
       r.packets = *p, r.bytes = *b, r.packets_rev = *pr2, r.bytes_rev = *b2;
       if (sf >= 0 && ef >= 0 && sr >= 0 && er >= 0) {
         const auto a = number<Timestamp>(f[sf]), z = number<Timestamp>(f[ef]), a2 = number<Timestamp>(f[sr]),
                    z2 = number<Timestamp>(f[er]);
-        if (!a || !z || !a2 || !z2) fail("START_TIME_FWD .. END_TIME_REV: integer ns expected");
+        if (!a || !z || !a2 || !z2 || *a < 0 || *z < 0 || *a2 < 0 || *z2 < 0 || *a > kMaxRecordTime || *z > kMaxRecordTime ||
+            *a2 > kMaxRecordTime || *z2 > kMaxRecordTime) {
+          fail("START_TIME_FWD .. END_TIME_REV: ns since the epoch, 0 to 7258118400000000000 expected");
+        }
         r.start_fwd = *a, r.end_fwd = *z, r.start_rev = *a2, r.end_rev = *z2;
+        // Each direction with packets lies within the flow, first packet before last.
+        auto inside = [&](Timestamp first, Timestamp last) {
+          return first <= last && first >= r.start && last <= r.end;
+        };
+        if ((r.packets > 0 && !inside(r.start_fwd, r.end_fwd)) || (r.packets_rev > 0 && !inside(r.start_rev, r.end_rev))) {
+          fail("START_TIME_FWD .. END_TIME_REV: a direction's first and last packet must lie within START_TIME .. END_TIME");
+        }
         rf.per_direction_times = true;
       }
       out.flows.push_back(rf);

@@ -15,7 +15,7 @@ cmake --build "$out" -j"${JOBS:-2}"
 
 seeds=$out/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/capture "$seeds"/decode "$seeds"/config "$seeds"/profile "$out/artifacts"
+mkdir -p "$seeds"/capture "$seeds"/decode "$seeds"/config "$seeds"/profile "$seeds"/flows "$out/artifacts"
 cp "$top"/pcaps/*.pcap* "$seeds/capture/" 2>/dev/null || true
 if [ -n "$bin" ]; then
   "$bin" gen -q --flows 20 --pcap "$seeds/capture/gen.pcapng"
@@ -24,8 +24,10 @@ if [ -n "$bin" ]; then
 fi
 cp "$top"/configs/*.yaml "$seeds/config/"
 cp "$top"/tests/fuzz/profiles/*.csv "$seeds/profile/"
+cp "$top"/tests/fuzz/flows/*.csv "$seeds/flows/"
 if [ -n "$bin" ]; then
   "$bin" profile -q "$seeds/capture/gen.pcapng" -o "$seeds/profile/gen.csv"
+  "$bin" gen -q --flows 20 --report "$seeds/flows/report.csv"
 fi
 python3 - "$seeds" <<'PY'
 import glob, os, struct, sys
@@ -63,5 +65,6 @@ run fuzz_capture_stream "$seeds/capture" "$regressions/capture_stream"
 run fuzz_decode "$seeds/decode"
 run fuzz_config "$seeds/config"
 run fuzz_profile "$seeds/profile"
+run fuzz_flow_csv "$seeds/flows"
 [ $status = 0 ] && echo "fuzz: 4 targets ran ${seconds} s each, no crash"
 exit $status

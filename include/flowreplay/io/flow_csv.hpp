@@ -14,6 +14,9 @@
 
 namespace flowreplay {
 
+// The latest time a record may carry: 2200-01-01, so that tolerances added to it cannot overflow.
+inline constexpr Timestamp kMaxRecordTime = 7'258'118'400LL * kNanosPerSecond;
+
 enum class FlowCsvFormat : std::uint8_t { kReport, kNfdump };
 
 // A record as read, with how precise its times are and where it came from.
