@@ -27,8 +27,17 @@ def capinfos_packets(path):
     return None, r.returncode, r.stderr
 
 
-def interrupt(cmd, sig, after):
+def interrupt(cmd, sig, after, started=None):
+    """Runs cmd, and once it is under way (the file `started` has grown past 64 KiB, which also
+    means its signal handlers are in place; at most 60 s) waits `after` seconds more and sends sig."""
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=d)
+    if started is not None:
+        deadline = time.monotonic() + 60
+        path = os.path.join(d, started)
+        while time.monotonic() < deadline and p.poll() is None:
+            if os.path.exists(path) and os.path.getsize(path) > 65536:
+                break
+            time.sleep(0.02)
     time.sleep(after)
     p.send_signal(sig)
     err = p.communicate(timeout=120)[1]
@@ -41,7 +50,8 @@ for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 1
         for suffix in ("", ".partial"):
             if os.path.exists(os.path.join(d, f + suffix)):
                 os.unlink(os.path.join(d, f + suffix))
-    rc, err = interrupt([binary, "gen", "--flows", "5000000", "--pcap", "g.pcapng", "--report", "g.csv"], sig, 1.0)
+    rc, err = interrupt([binary, "gen", "--flows", "5000000", "--pcap", "g.pcapng", "--report", "g.csv"], sig, 0.5,
+                        started="g.pcapng.partial")
     pcap = os.path.join(d, "g.pcapng.partial")
     rep = os.path.join(d, "g.csv.partial")
     c.check(rc == code and f"interrupted by {name}" in err and "flowreplay gen:" in err,
@@ -62,7 +72,7 @@ for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 1
 cap = os.path.join(d, "big.pcapng")
 run([binary, "gen", "-q", "--flows", "40000", "--pcap", cap])
 out = os.path.join(d, "f.csv")
-rc, err = interrupt([binary, "features", cap, "-o", out], signal.SIGINT, 0.3)
+rc, err = interrupt([binary, "features", cap, "-o", out], signal.SIGINT, 0.0, started="f.csv.partial")
 with open(out + ".partial") as f:
     text = f.read()
 lines = text.splitlines()
@@ -99,7 +109,8 @@ c.check(r.returncode == 1 and crc == 0 and n and not os.path.exists(os.path.join
         f"a failed run keeps its outputs as .partial ({n} packets in fail.pcapng.partial; {r.stderr.strip()[-80:]!r})")
 
 # --no-partial writes in place, so an interrupted run leaves the name itself.
-rc, err = interrupt([binary, "gen", "--flows", "5000000", "--pcap", "np.pcapng", "--no-partial"], signal.SIGINT, 0.5)
+rc, err = interrupt([binary, "gen", "--flows", "5000000", "--pcap", "np.pcapng", "--no-partial"], signal.SIGINT, 0.2,
+                     started="np.pcapng")
 n, crc, _ = capinfos_packets(os.path.join(d, "np.pcapng"))
 c.check(rc == 130 and crc == 0 and n and not os.path.exists(os.path.join(d, "np.pcapng.partial")),
         f"--no-partial: the interrupted capture is np.pcapng itself, valid ({n} packets)")
