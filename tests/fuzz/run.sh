@@ -46,9 +46,11 @@ for path in glob.glob(os.path.join(seeds, "capture", "*.pcap")):
 PY
 
 status=0
+targets=0
 run() {  # TARGET CORPUS...
   local target=$1
   shift
+  targets=$((targets + 1))
   local work=$out/corpus-$target
   mkdir -p "$work"
   echo "== $target, ${seconds} s"
@@ -66,5 +68,5 @@ run fuzz_decode "$seeds/decode"
 run fuzz_config "$seeds/config"
 run fuzz_profile "$seeds/profile"
 run fuzz_flow_csv "$seeds/flows"
-[ $status = 0 ] && echo "fuzz: 4 targets ran ${seconds} s each, no crash"
+[ $status = 0 ] && echo "fuzz: $targets targets ran ${seconds} s each, no crash"
 exit $status
