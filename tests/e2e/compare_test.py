@@ -7,25 +7,14 @@ Usage: compare_test.py FLOWREPLAY
 """
 import csv
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 
+from flow_records import nfcapd_collect, nfdump_csv
 from tshark_util import Checker, run, tmpdir
 
 binary = sys.argv[1]
 c = Checker("compare")
 d = tmpdir()
-
-
-def free_udp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def summary_counts(text):
@@ -39,28 +28,19 @@ def summary_counts(text):
 # 1. gen -> IPFIX over UDP -> nfcapd -> nfdump -o csv -> compare with the report.
 truth = os.path.join(d, "truth.csv")
 ipfix_file = os.path.join(d, "flows.ipfix")
-store = os.path.join(d, "nfcapd")
-os.mkdir(store)
-port = free_udp_port()
-collector = subprocess.Popen(["nfcapd", "-b", "127.0.0.1", "-p", str(port), "-w", store, "-t", "3600"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-try:
-    time.sleep(1.0)
-    r = run([binary, "gen", "-q", "--flows", "400", "--report", truth, "--ipfix", f"udp://127.0.0.1:{port}",
-             "--ipfix-file", ipfix_file, "--rate", "20000"])
-    c.equal(r.returncode, 0, "gen exports 400 flows over IPFIX/UDP and into a file")
-    time.sleep(1.0)
-finally:
-    collector.send_signal(signal.SIGINT)
-    try:
-        collector.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        collector.kill()
-files = [os.path.join(store, f) for f in os.listdir(store) if f.startswith("nfcapd.")]
-c.check(len(files) == 1, f"nfcapd wrote its file ({files})")
+sent = {}
+
+
+def send(port):
+    sent["gen"] = run([binary, "gen", "-q", "--flows", "400", "--report", truth, "--ipfix", f"udp://127.0.0.1:{port}",
+                       "--ipfix-file", ipfix_file, "--rate", "20000"])
+
+
+nfcapd_file = nfcapd_collect(d, send)
+c.equal(sent["gen"].returncode, 0, "gen exports 400 flows over IPFIX/UDP and into a file")
+c.check(nfcapd_file is not None, "nfcapd wrote its file")
 probe_csv = os.path.join(d, "probe.csv")
-with open(probe_csv, "w") as f:
-    subprocess.run(["nfdump", "-r", files[0], "-o", "csv"], stdout=f, env=dict(os.environ, TZ="UTC"), check=True)
+nfdump_csv(nfcapd_file, probe_csv)
 r = run([binary, "compare", "--reference", truth, "--flows", probe_csv, "--report", os.path.join(d, "v1.csv")])
 n = summary_counts(r.stdout)
 with open(truth) as f:

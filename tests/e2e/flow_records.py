@@ -9,8 +9,10 @@ import csv
 import datetime
 import ipaddress
 import os
+import signal
 import socket
 import subprocess
+import time
 
 
 def free_udp_port():
@@ -74,3 +76,32 @@ def ipfixdump_records(path):
             fields[name.strip()] = value.strip()
     flush()
     return recs
+
+
+def nfcapd_collect(workdir, send):
+    """Runs nfcapd on a free loopback UDP port, calls send(port), stops nfcapd (SIGINT flushes its
+    file) and returns the path of the file it wrote (None when it wrote none)."""
+    port = free_udp_port()
+    store = os.path.join(workdir, "nfcapd")
+    os.makedirs(store, exist_ok=True)
+    collector = subprocess.Popen(["nfcapd", "-b", "127.0.0.1", "-p", str(port), "-w", store, "-t", "3600"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)
+        send(port)
+        time.sleep(1.0)
+    finally:
+        collector.send_signal(signal.SIGINT)
+        try:
+            collector.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            collector.kill()
+    files = sorted(os.path.join(store, f) for f in os.listdir(store) if f.startswith("nfcapd."))
+    return files[0] if len(files) == 1 else None
+
+
+def nfdump_csv(nfcapd_file, out_path):
+    """`nfdump -o csv` of an nfcapd file, its times in UTC, into out_path."""
+    with open(out_path, "w") as f:
+        subprocess.run(["nfdump", "-r", nfcapd_file, "-o", "csv"], stdout=f, env=dict(os.environ, TZ="UTC"), check=True)
+

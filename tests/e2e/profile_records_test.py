@@ -7,12 +7,9 @@ Usage: profile_records_test.py FLOWREPLAY
 """
 import gzip
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 
+from flow_records import nfcapd_collect, nfdump_csv
 from tshark_util import Checker, run, tmpdir
 
 binary = sys.argv[1]
@@ -43,28 +40,10 @@ for label, extra, cut in (("one-way IPFIX records", [], []), ("biflow IPFIX reco
             f"{label}: merged into the capture's {len(want)} biflow records ({len(got)} rows; {r.stderr.strip()})")
 
 # nfcapd's store, read with nfdump -o csv.
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-port = s.getsockname()[1]
-s.close()
-store = os.path.join(d, "nfcapd")
-os.mkdir(store)
-collector = subprocess.Popen(["nfcapd", "-b", "127.0.0.1", "-p", str(port), "-w", store, "-t", "3600"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-try:
-    time.sleep(1.0)
-    run([binary, "export", "-q", cap, "--ipfix", f"udp://127.0.0.1:{port}", "--rate", "20000"])
-    time.sleep(1.0)
-finally:
-    collector.send_signal(signal.SIGINT)
-    try:
-        collector.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        collector.kill()
-files = [os.path.join(store, f) for f in os.listdir(store) if f.startswith("nfcapd.")]
+nfcapd_file = nfcapd_collect(
+    d, lambda port: run([binary, "export", "-q", cap, "--ipfix", f"udp://127.0.0.1:{port}", "--rate", "20000"]))
 nf = os.path.join(d, "nfdump.csv")
-with open(nf, "w") as f:
-    subprocess.run(["nfdump", "-r", files[0], "-o", "csv"], stdout=f, env=dict(os.environ, TZ="UTC"), check=True)
+nfdump_csv(nfcapd_file, nf)
 out = os.path.join(d, "from-nfdump.csv")
 r = run([binary, "profile", nf, "-o", out])
 got = counts(out)
