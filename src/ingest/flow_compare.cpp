@@ -35,17 +35,29 @@ FlowKey directed(const IpAddress& src, std::uint16_t sp, const IpAddress& dst, s
 template <typename Vector>
 void split(const CompareInput& in, Vector& out) {
   const FlowRecord& r = in.record;
-  if (r.packets > 0 || r.bytes > 0) {
-    OneWay w{directed(r.src, r.src_port, r.dst, r.dst_port, r.l4_proto), r.packets, r.bytes,
-             in.per_direction_times ? r.start_fwd : r.start, in.per_direction_times ? r.end_fwd : r.end,
-             r.start, r.end, in.precision, false, in.line};
-    out.push_back(w);
+  const FlowKey forward = directed(r.src, r.src_port, r.dst, r.dst_port, r.l4_proto);
+  const FlowKey backward = directed(r.dst, r.dst_port, r.src, r.src_port, r.l4_proto);
+  const bool has_forward = r.packets > 0 || r.bytes > 0;
+  const bool has_backward = r.packets_rev > 0 || r.bytes_rev > 0;
+  const Timestamp start_fwd = in.per_direction_times ? r.start_fwd : r.start;
+  const Timestamp end_fwd = in.per_direction_times ? r.end_fwd : r.end;
+  const Timestamp start_rev = in.per_direction_times ? r.start_rev : r.start;
+  const Timestamp end_rev = in.per_direction_times ? r.end_rev : r.end;
+  if (forward == backward) {  // a host talking to itself from and to one port: one one-way flow
+    if (!has_forward && !has_backward) return;
+    Timestamp start = has_forward ? start_fwd : start_rev;
+    Timestamp end = has_forward ? end_fwd : end_rev;
+    if (has_forward && has_backward) start = std::min(start_fwd, start_rev), end = std::max(end_fwd, end_rev);
+    out.push_back(OneWay{forward, r.packets + r.packets_rev, r.bytes + r.bytes_rev, start, end, r.start, r.end,
+                         in.precision, false, in.line});
+    return;
   }
-  if (r.packets_rev > 0 || r.bytes_rev > 0) {
-    OneWay w{directed(r.dst, r.dst_port, r.src, r.src_port, r.l4_proto), r.packets_rev, r.bytes_rev,
-             in.per_direction_times ? r.start_rev : r.start, in.per_direction_times ? r.end_rev : r.end,
-             r.start, r.end, in.precision, true, in.line};
-    out.push_back(w);
+  if (has_forward) {
+    out.push_back(OneWay{forward, r.packets, r.bytes, start_fwd, end_fwd, r.start, r.end, in.precision, false, in.line});
+  }
+  if (has_backward) {
+    out.push_back(OneWay{backward, r.packets_rev, r.bytes_rev, start_rev, end_rev, r.start, r.end, in.precision, true,
+                         in.line});
   }
 }
 
@@ -146,16 +158,26 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareInputs&
       }
     }
   }
+  // The reference flow of w's key whose span, widened by the slack, holds w's start; when the
+  // widened spans of several hold it, the one nearest to it.
   auto find = [&](const OneWay& w) -> std::size_t {
     const std::uint64_t h = FlowKeyHash{}(w.key);
     for (std::size_t slot = h & mask; table[slot].first != kEmpty; slot = (slot + 1) & mask) {
       if (table[slot].hash != h) continue;
       const Duration slack = tol + std::max(w.precision, Duration{1});
+      std::size_t best = n;
+      Duration best_distance = 0;
       for (std::size_t pos = table[slot].first; pos < n && hash[pos] == h; ++pos) {
         const OneWay& r = ref[pos];
-        if (r.key == w.key && w.start >= r.wide_start - slack && w.start <= r.wide_end + slack) return pos;
+        if (r.wide_start - slack > w.start) break;  // sorted by start: the rest start later still
+        if (!(r.key == w.key) || w.start > r.wide_end + slack) continue;
+        const Duration distance = w.start < r.wide_start ? r.wide_start - w.start
+                                  : w.start > r.wide_end  ? w.start - r.wide_end
+                                                          : 0;
+        if (best == n || distance < best_distance) best = pos, best_distance = distance;
+        if (distance == 0) break;
       }
-      return n;
+      return best;
     }
     return n;
   };

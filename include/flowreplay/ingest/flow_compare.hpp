@@ -3,10 +3,12 @@
 // (docs/compare.md). Both sides are cut into one-way flows (a biflow record gives one per
 // direction with packets), keyed by (protocol, source, source port, destination, destination
 // port); ICMP and ICMPv6 are keyed without ports on every input, since probes put type and code
-// in the destination port, profiles carry 0 and reports the echo identifier.
+// in the destination port, profiles carry 0 and reports the echo identifier. A record whose two
+// directions have one key (a host talking to itself from and to one port) is one one-way flow.
 //
 // Precise mode: each probe one-way record joins the reference one-way flow of its key whose time
-// span (widened by the tolerance and the record's time precision) holds its start; the records a
+// span (widened by the tolerance and the record's time precision) holds its start, the nearest
+// one when the widened spans of several do; the records a
 // flow was split into by a probe's timeouts are summed. A reference flow without records is
 // missing, a record without a flow unexpected, a flow whose sums or times differ incorrect (which
 // field, by how much). Statistical mode: relative error of packets, bytes and one-way flows over
