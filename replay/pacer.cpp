@@ -5,6 +5,16 @@
 
 namespace flowreplay {
 
+Timestamp wait_until(Clock& clock, Timestamp due) {
+  Timestamp now = clock.now();
+  if (due - now > Pacer::kSpin) {
+    clock.sleep_until(due - Pacer::kSpin);
+    now = clock.now();
+  }
+  while (now < due && !stop_requested()) now = clock.now();  // a stop ends the wait at once
+  return now;
+}
+
 Pacer::Pacer(Clock& clock, double multiplier) : clock_(clock), multiplier_(multiplier > 0 ? multiplier : 1.0) {}
 
 Duration Pacer::wait(Timestamp trace_time) {
@@ -16,12 +26,7 @@ Duration Pacer::wait(Timestamp trace_time) {
   }
   const auto offset = static_cast<Duration>(static_cast<double>(trace_time - trace0_) / multiplier_);
   const Timestamp due = wall0_ + offset;
-  Timestamp now = clock_.now();
-  if (due - now > kSpin) {
-    clock_.sleep_until(due - kSpin);
-    now = clock_.now();
-  }
-  while (now < due && !stop_requested()) now = clock_.now();  // a stop ends the wait at once
+  const Timestamp now = wait_until(clock_, due);
   return now > due ? now - due : 0;
 }
 

@@ -16,5 +16,6 @@ Runner add_features(CLI::App& app);
 Runner add_export(CLI::App& app);
 Runner add_profile(CLI::App& app);
 Runner add_compare(CLI::App& app);
+Runner add_replay(CLI::App& app);
 
 }  // namespace flowreplay::cli

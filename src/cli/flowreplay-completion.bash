@@ -3,7 +3,7 @@
 # them (so the completion never falls behind the binary), then file names.
 _flowreplay() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local commands="gen features export profile compare"
+  local commands="gen features export profile compare replay"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
     return
@@ -21,6 +21,8 @@ _flowreplay() {
     --format) COMPREPLY=($(compgen -W "pcapng pcap" -- "$cur")); return ;;
     --ipfix-time) COMPREPLY=($(compgen -W "ms ns" -- "$cur")); return ;;
     --export-time) COMPREPLY=($(compgen -W "trace wall" -- "$cur")); return ;;
+    --sender) COMPREPLY=($(compgen -W "auto af_packet pcap" -- "$cur")); return ;;
+    -i|--interface) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")); return ;;
   esac
   COMPREPLY=($(compgen -f -- "$cur"))
 }

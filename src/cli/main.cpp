@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   const flowreplay::cli::Runner export_records = flowreplay::cli::add_export(app);
   const flowreplay::cli::Runner profile = flowreplay::cli::add_profile(app);
   const flowreplay::cli::Runner compare = flowreplay::cli::add_compare(app);
+  const flowreplay::cli::Runner replay = flowreplay::cli::add_replay(app);
 
   const auto is_command = [&](const char* name) {
     for (const CLI::App* sub : app.get_subcommands({})) {
@@ -117,9 +118,15 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("export")) code = export_records();
     if (app.got_subcommand("profile")) code = profile();
     if (app.got_subcommand("compare")) code = compare();
+    if (app.got_subcommand("replay")) code = replay();
     if (const int sig = flowreplay::stop_signal(); sig != 0) {
-      std::fprintf(stderr, "flowreplay: interrupted by %s: the outputs hold what was done and keep their .partial names\n",
-                   sigabbrev_np(sig) != nullptr ? (std::string("SIG") + sigabbrev_np(sig)).c_str() : "a signal");
+      const std::string name = sigabbrev_np(sig) != nullptr ? std::string("SIG") + sigabbrev_np(sig) : "a signal";
+      if (app.got_subcommand("replay")) {  // it writes no files
+        std::fprintf(stderr, "flowreplay: interrupted by %s\n", name.c_str());
+      } else {
+        std::fprintf(stderr, "flowreplay: interrupted by %s: the outputs hold what was done and keep their .partial names\n",
+                     name.c_str());
+      }
       return 128 + sig;
     }
     return code;

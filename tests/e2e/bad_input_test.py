@@ -45,7 +45,7 @@ r = run([binary, "export", os.path.join(d, "none.pcap"), "--report", "-", "--rea
 one_line_error(r, 2, r"--multiplier: '1e-12' is outside 0.001 to 1e\+06", "export --multiplier 1e-12")
 
 # Commands.
-one_line_error(run([binary, "frobnicate"]), 2, r"unknown command 'frobnicate'; commands: gen, features, export, profile, compare",
+one_line_error(run([binary, "frobnicate"]), 2, r"unknown command 'frobnicate'; commands: gen, features, export, profile, compare, replay",
                "an unknown command")
 one_line_error(run([binary, "featurs", "x.pcap"]), 2, r"unknown command 'featurs' \(did you mean 'features'\?\)",
                "a misspelt command")

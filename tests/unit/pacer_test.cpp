@@ -26,7 +26,7 @@ TEST(Pacer, AbsoluteDeadlinesScaledByTheMultiplier) {
   FakeClock clock;
   Pacer pacer(clock, 2.0);
   EXPECT_EQ(pacer.wait(100 * kNanosPerSecond), 0);  // sets the origin at wall 5.000001 s
-  // 10 ms of trace at x2 is due 5 ms after the origin: sleep to 100 us before it, then spin.
+  // 10 ms of trace at x2 is due 5 ms after the origin: sleep to kSpin before it, then spin.
   const Duration late = pacer.wait(100 * kNanosPerSecond + 10 * kNanosPerMilli);
   ASSERT_EQ(clock.sleeps.size(), 1u);
   EXPECT_EQ(clock.sleeps[0], 5'000'001'000 + 5 * kNanosPerMilli - Pacer::kSpin);

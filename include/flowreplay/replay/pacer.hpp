@@ -9,9 +9,13 @@
 
 namespace flowreplay {
 
+// Waits on `clock` until `due` (sleeping while it is far, spinning for the last Pacer::kSpin); a
+// stop request ends the wait at once. Returns the clock's time at release.
+Timestamp wait_until(Clock& clock, Timestamp due);
+
 class Pacer {
  public:
-  static constexpr Duration kSpin = 100 * kNanosPerMicro;  // spin instead of sleeping this close
+  static constexpr Duration kSpin = 1000 * kNanosPerMicro;  // spin instead of sleeping this close
 
   // multiplier > 0: 2 plays twice as fast as recorded.
   Pacer(Clock& clock, double multiplier);

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// Captured frames back onto the wire at their timing (flowreplay replay, docs/replay.md). Every
+// packet has an absolute deadline counted from the first one, never from the packet before, so
+// errors do not add up over a long capture; the wait sleeps while the deadline is far and spins on
+// the monotonic clock for the last stretch (Pacer). Timestamps that go backwards are sent in file
+// order at once and counted. Loops replay the inputs again, each after the last packet of the one
+// before (plus --loop-delay).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "flowreplay/core/clock.hpp"
+#include "flowreplay/core/frame_source.hpp"
+#include "flowreplay/core/units.hpp"
+#include "flowreplay/replay/interface_sender.hpp"
+
+namespace flowreplay {
+
+enum class ReplaySpeed : std::uint8_t {
+  kOriginal,  // the capture's own gaps, divided by the multiplier
+  kPps,       // a fixed packet rate
+  kMbps,      // a fixed bit rate (frame bytes, as captured)
+  kTopspeed,  // as fast as the sender takes them, in batches
+};
+
+struct ReplayOptions {
+  ReplaySpeed speed = ReplaySpeed::kOriginal;
+  double multiplier = 1.0;
+  double pps = 0;
+  double mbps = 0;
+  std::uint64_t limit = 0;    // packets to send, 0: all
+  Duration duration = 0;      // stop after this long, 0: no limit
+  std::uint64_t loops = 1;    // 0: until stopped
+  Duration loop_delay = 0;    // between loops
+  std::uint32_t max_frame = 0;  // larger frames are skipped and counted; 0: no limit
+  std::size_t batch = 64;     // frames per send call at top speed
+};
+
+// Timing errors (departure minus schedule, ns), in log-linear buckets of 1/16 of a power of two:
+// quantiles within 6 %, the maximum exact, in constant memory however long the run.
+class TimingHistogram {
+ public:
+  void add(Duration error);
+  [[nodiscard]] std::uint64_t count() const { return count_; }
+  [[nodiscard]] Duration max() const { return max_; }
+  // The error at quantile q (0..1): the upper bound of its bucket, never above max().
+  [[nodiscard]] Duration quantile(double q) const;
+
+ private:
+  static constexpr std::size_t kSub = 16;
+  std::array<std::uint64_t, 64 * kSub> buckets_{};
+  std::uint64_t count_ = 0;
+  Duration max_ = 0;
+};
+
+struct ReplayStats {
+  std::uint64_t packets = 0;           // handed to the sender
+  std::uint64_t bytes = 0;
+  std::uint64_t send_errors = 0;       // frames the interface refused
+  std::uint64_t skipped_oversize = 0;  // larger than the interface's MTU allows
+  std::uint64_t skipped_link = 0;      // not Ethernet frames (a pcapng interface of another link type)
+  std::uint64_t backwards = 0;         // earlier than the frame before them: sent at once, in file order
+  std::uint64_t cut_frames = 0;        // captured shorter than on the wire: sent as captured
+  std::uint64_t loops_done = 0;        // whole passes over the inputs
+  Duration elapsed = 0;                // first departure to last
+  TimingHistogram timing;              // paced modes only
+  std::vector<std::string> truncated;  // inputs cut off mid-record (what was before the cut went out)
+};
+
+// Opens input i for a pass (called once per input per loop).
+using FrameSourceOpener = std::function<std::unique_ptr<FrameSource>(std::size_t input)>;
+
+class Replayer {
+ public:
+  Replayer(const ReplayOptions& options, Clock& clock, InterfaceSender& sender);
+  // Sends `inputs` inputs, in order, `loops` times; a stop request (core/stop.hpp) ends it after
+  // the packet in hand. `progress` is called about twice a second.
+  ReplayStats run(std::size_t inputs, const FrameSourceOpener& open,
+                  const std::function<void(const ReplayStats&)>& progress = {});
+
+ private:
+  ReplayOptions options_;
+  Clock& clock_;
+  InterfaceSender& sender_;
+};
+
+// Frames held in memory (--preload, or stdin replayed more than once): read once from a source,
+// replayed from memory by each pass.
+class MemoryFrames {
+ public:
+  explicit MemoryFrames(FrameSource& source);
+  [[nodiscard]] std::unique_ptr<FrameSource> open() const;
+  [[nodiscard]] std::size_t size() const { return frames_.size(); }
+  [[nodiscard]] bool truncated() const { return truncated_; }
+  [[nodiscard]] const std::string& truncation_message() const { return message_; }
+
+ private:
+  struct Stored {
+    Timestamp ts;
+    std::size_t offset;
+    std::uint32_t caplen, origlen;
+    int link_type;
+  };
+  std::vector<std::uint8_t> bytes_;
+  std::vector<Stored> frames_;
+  int link_type_ = -1;
+  bool truncated_ = false;
+  std::string message_;
+  class Source;
+};
+
+}  // namespace flowreplay

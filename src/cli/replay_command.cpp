@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+// flowreplay replay: captures back onto an interface at their timing (docs/replay.md).
+#include <unistd.h>
+
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "validators.hpp"
+#include "flowreplay/core/clock.hpp"
+#include "flowreplay/core/errors.hpp"
+#include "flowreplay/core/stop.hpp"
+#include "flowreplay/io/pcap_reader.hpp"
+#include "flowreplay/replay/interface_sender.hpp"
+#include "flowreplay/replay/replayer.hpp"
+
+namespace flowreplay::cli {
+
+namespace {
+
+struct ReplayCommandOptions {
+  std::vector<std::string> inputs;
+  std::string interface;
+  double multiplier = 0;
+  double pps = 0;
+  double mbps = 0;
+  bool topspeed = false;
+  std::uint64_t limit = 0;
+  std::string duration;
+  std::uint64_t loops = 1;
+  std::string loop_delay = "0";
+  bool preload = false;
+  std::string sender = "auto";
+  bool strict = false;
+  bool quiet = false;
+};
+
+Duration duration_option(const std::string& text, const char* option) {
+  const auto d = parse_duration(text);
+  if (!d) throw UsageError(std::string("replay: ") + option + " expects a duration like 10s or 250ms, got '" + text + "'");
+  return *d;
+}
+
+std::string micros(Duration ns) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(ns) / 1e3);
+  return buf;
+}
+
+std::string summary_counts(const ReplayStats& s) {
+  const double seconds = static_cast<double>(s.elapsed) / 1e9;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%" PRIu64 " packets, %" PRIu64 " bytes in %.3f s (%.0f packets/s, %.2f Mbit/s)", s.packets,
+                s.bytes, seconds, seconds > 0 ? static_cast<double>(s.packets) / seconds : 0.0,
+                seconds > 0 ? static_cast<double>(s.bytes) * 8 / seconds / 1e6 : 0.0);
+  return buf;
+}
+
+int run_replay(const ReplayCommandOptions& o) {
+  ReplayOptions options;
+  const int modes = (o.multiplier > 0) + (o.pps > 0) + (o.mbps > 0) + (o.topspeed ? 1 : 0);
+  if (modes > 1) throw UsageError("replay: give one of --multiplier, --pps, --mbps and --topspeed");
+  if (o.pps > 0) options.speed = ReplaySpeed::kPps, options.pps = o.pps;
+  if (o.mbps > 0) options.speed = ReplaySpeed::kMbps, options.mbps = o.mbps;
+  if (o.topspeed) options.speed = ReplaySpeed::kTopspeed;
+  if (o.multiplier > 0) options.multiplier = o.multiplier;
+  options.limit = o.limit;
+  if (!o.duration.empty()) options.duration = duration_option(o.duration, "--duration");
+  options.loops = o.loops;
+  options.loop_delay = duration_option(o.loop_delay, "--loop-delay");
+  const auto kind = sender_kind_from_name(o.sender);
+  if (!kind) throw UsageError("replay: --sender: unknown sender '" + o.sender + "' (auto, af_packet or pcap)");
+  std::size_t stdin_inputs = 0;
+  for (const auto& in : o.inputs) stdin_inputs += in == "-" ? 1 : 0;
+  if (stdin_inputs > 1) throw UsageError("replay: stdin (-) can be read once only");
+
+  // Inputs first, so that a bad file fails before the interface is touched.
+  std::vector<std::unique_ptr<PcapReader>> first_pass;
+  for (const auto& in : o.inputs) {
+    auto reader = in == "-" ? std::make_unique<PcapReader>(stdin, "stdin") : std::make_unique<PcapReader>(in);
+    if (reader->link_type() >= 0 && reader->link_type() != 1) {
+      throw UsageError("replay: " + in + " holds link type " + std::to_string(reader->link_type()) +
+                       " frames; replay sends Ethernet frames (link type 1)");
+    }
+    first_pass.push_back(std::move(reader));
+  }
+  const InterfaceInfo interface = interface_info(o.interface);
+  if (interface.hardware_type != 1 && !interface.loopback) {
+    throw UsageError("replay: " + o.interface + " is not an Ethernet interface (hardware type " +
+                     std::to_string(interface.hardware_type) + ")");
+  }
+  // The largest frame the interface takes: its MTU plus the Ethernet header and one VLAN tag.
+  options.max_frame = interface.mtu + 14 + 4;
+  const std::unique_ptr<InterfaceSender> sender = open_sender(*kind, interface, options.batch);
+
+  // Several passes over a stream, or --preload: the frames are read into memory once.
+  const bool looping = o.loops != 1;
+  std::vector<std::unique_ptr<MemoryFrames>> memory(o.inputs.size());
+  for (std::size_t i = 0; i < o.inputs.size(); ++i) {
+    if (o.preload || (looping && o.inputs[i] == "-")) {
+      memory[i] = std::make_unique<MemoryFrames>(*first_pass[i]);
+      first_pass[i].reset();
+    }
+  }
+  auto open = [&](std::size_t i) -> std::unique_ptr<FrameSource> {
+    if (memory[i]) return memory[i]->open();
+    if (first_pass[i]) return std::move(first_pass[i]);  // the reader opened above, for the first pass
+    return std::make_unique<PcapReader>(o.inputs[i]);
+  };
+
+  const bool tty = !o.quiet && isatty(STDERR_FILENO) != 0;
+  MonotonicClock clock;
+  Replayer replayer(options, clock, *sender);
+  const ReplayStats s = replayer.run(o.inputs.size(), open, [&](const ReplayStats& now) {
+    if (tty) std::fprintf(stderr, "\rflowreplay replay: %s   ", summary_counts(now).c_str());
+  });
+  if (tty) std::fprintf(stderr, "\r\033[K");
+
+  for (const auto& t : s.truncated) std::fprintf(stderr, "flowreplay replay: warning: %s\n", t.c_str());
+  const bool oversize_fails = o.strict && s.skipped_oversize > 0;
+  if (!o.quiet) {
+    std::fprintf(stderr, "flowreplay replay: %s on %s (%s sender)\n", summary_counts(s).c_str(), o.interface.c_str(),
+                 sender_name(sender->kind()));
+    if (s.timing.count() > 0) {
+      std::fprintf(stderr, "  timing error (release - schedule): median %s us, p99 %s us, max %s us\n",
+                   micros(s.timing.quantile(0.5)).c_str(), micros(s.timing.quantile(0.99)).c_str(),
+                   micros(s.timing.max()).c_str());
+    }
+    if (o.loops != 1) std::fprintf(stderr, "  loops: %" PRIu64 " completed\n", s.loops_done);
+    if (s.backwards > 0) {
+      std::fprintf(stderr, "  %" PRIu64 " packets stamped earlier than the one before: sent in file order at once\n", s.backwards);
+    }
+    if (s.cut_frames > 0) {
+      std::fprintf(stderr, "  %" PRIu64 " frames captured shorter than on the wire: sent as captured\n", s.cut_frames);
+    }
+  }
+  if (s.skipped_oversize > 0) {
+    std::fprintf(stderr, "flowreplay replay: %s%" PRIu64 " frames larger than %s's MTU (%u) skipped\n",
+                 o.strict ? "error: " : "", s.skipped_oversize, o.interface.c_str(), interface.mtu);
+  }
+  if (s.skipped_link > 0) {
+    std::fprintf(stderr, "flowreplay replay: %" PRIu64 " frames of a pcapng interface that is not Ethernet skipped\n",
+                 s.skipped_link);
+  }
+  if (s.send_errors > 0) {
+    std::fprintf(stderr, "flowreplay replay: error: %" PRIu64 " frames could not be sent (last: %s)\n", s.send_errors,
+                 std::strerror(sender->last_error()));
+  }
+  return (s.send_errors > 0 || !s.truncated.empty() || oversize_fails) ? 1 : 0;
+}
+
+}  // namespace
+
+Runner add_replay(CLI::App& app) {
+  auto opts = std::make_shared<ReplayCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "replay",
+      "Send captures onto a network interface at their own timing, faster, at a fixed rate, or as fast as possible "
+      "(docs/replay.md). Needs CAP_NET_RAW.\nExample: flowreplay replay trace.pcapng -i eth1");
+  cmd->add_option("capture", opts->inputs, "pcap or pcapng files (gzip or zstd too), or - for stdin; sent in order")
+      ->required();
+  cmd->add_option("-i,--interface", opts->interface, "Interface to send on")->required();
+  cmd->add_option("-x,--multiplier", opts->multiplier, "Original timing sped up X times (2 = twice as fast)")
+      ->check(finite_range(1e-6, 1e9));
+  cmd->add_option("-p,--pps", opts->pps, "Fixed rate in packets per second")->check(finite_range(1e-3, 1e10));
+  cmd->add_option("-M,--mbps", opts->mbps, "Fixed rate in Mbit/s (frame bytes as captured)")->check(finite_range(1e-6, 1e7));
+  cmd->add_flag("-t,--topspeed", opts->topspeed, "As fast as the interface takes them, in batches");
+  cmd->add_option("-L,--limit", opts->limit, "Send at most N packets")->check(whole_range(1, UINT64_MAX));
+  cmd->add_option("--duration", opts->duration, "Stop after this long (e.g. 30s)");
+  cmd->add_option("-l,--loop", opts->loops, "Send the inputs N times (0: until interrupted; default 1)")
+      ->check(whole_range(0, UINT64_MAX));
+  cmd->add_option("--loop-delay", opts->loop_delay, "Pause between loops (e.g. 1s; default 0)");
+  cmd->add_flag("-K,--preload", opts->preload, "Read the inputs into memory first (fast loops, no disk reads while sending)");
+  cmd->add_option("--sender", opts->sender, "How frames leave: auto (default: af_packet), af_packet or pcap (pcap_inject)")
+      ->check(CLI::IsMember({"auto", "af_packet", "pcap"}));
+  cmd->add_flag("--strict", opts->strict, "Frames too large for the interface's MTU fail the run (exit 1)");
+  cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr (errors and warnings still)");
+  cmd->footer(help_footer(
+      "  flowreplay replay trace.pcapng -i veth0                   # at the capture's own timing\n"
+      "  flowreplay replay trace.pcap -i veth0 --multiplier 2 --loop 3\n"
+      "  flowreplay replay trace.pcap.gz -i veth0 --pps 100000 --limit 1000000\n"
+      "  flowreplay replay a.pcap b.pcap -i veth0 --topspeed --preload\n"));
+  return [opts]() { return run_replay(*opts); };
+}
+
+}  // namespace flowreplay::cli
