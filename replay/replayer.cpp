@@ -54,8 +54,8 @@ Duration TimingHistogram::quantile(double q) const {
   return max_;
 }
 
-Replayer::Replayer(const ReplayOptions& options, Clock& clock, InterfaceSender& sender)
-    : options_(options), clock_(clock), sender_(sender) {}
+Replayer::Replayer(const ReplayOptions& options, Clock& clock, InterfaceSender& sender, FrameRewriter* rewriter)
+    : options_(options), clock_(clock), sender_(sender), rewriter_(rewriter) {}
 
 ReplayStats Replayer::run(std::size_t inputs, const FrameSourceOpener& open,
                           const std::function<void(const ReplayStats&)>& progress) {
@@ -88,10 +88,6 @@ ReplayStats Replayer::run(std::size_t inputs, const FrameSourceOpener& open,
         const int link = f.link_type >= 0 ? f.link_type : source->link_type();
         if (link != kEthernet) {
           ++stats.skipped_link;
-          continue;
-        }
-        if (o.max_frame != 0 && f.caplen > o.max_frame) {
-          ++stats.skipped_oversize;
           continue;
         }
         if (f.caplen < f.origlen) ++stats.cut_frames;
@@ -130,18 +126,24 @@ ReplayStats Replayer::run(std::size_t inputs, const FrameSourceOpener& open,
           done = true;
           break;
         }
-        // The frame is copied first, so that nothing but the send call is left after the wait.
-        std::uint8_t* out = sender_.reserve(f.caplen);
+        // The frame is copied (and rewritten) first, so that nothing but the send call is left
+        // after the wait.
+        std::uint8_t* out = sender_.reserve(std::size_t{f.caplen} + FrameRewriter::kGrowth);
         std::memcpy(out, f.data, f.caplen);
+        const std::size_t len = rewriter_ != nullptr ? rewriter_->rewrite(out, f.caplen, loop) : f.caplen;
+        if (o.max_frame != 0 && len > o.max_frame) {
+          ++stats.skipped_oversize;  // the reservation is simply not committed
+          continue;
+        }
         Timestamp release = 0;
         if (paced) {
           release = wait_until(clock_, due);
           if (stop_requested()) break;
         }
-        sender_.commit(f.ts, f.caplen);
+        sender_.commit(f.ts, len);
         ++stats.packets;
-        stats.bytes += f.caplen;
-        bits += std::uint64_t{f.caplen} * 8;
+        stats.bytes += len;
+        bits += std::uint64_t{len} * 8;
         if (paced) {
           last_departure = release;
           stats.timing.add(release - due);

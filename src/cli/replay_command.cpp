@@ -17,6 +17,7 @@
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/stop.hpp"
 #include "flowreplay/io/pcap_reader.hpp"
+#include "flowreplay/replay/frame_rewriter.hpp"
 #include "flowreplay/replay/interface_sender.hpp"
 #include "flowreplay/replay/replayer.hpp"
 
@@ -39,7 +40,37 @@ struct ReplayCommandOptions {
   std::string sender = "auto";
   bool strict = false;
   bool quiet = false;
+  // Rewriting.
+  std::string src_mac;
+  std::string dst_mac;
+  std::vector<std::string> map_net;
+  int vlan_add = -1;
+  bool vlan_strip = false;
+  bool fix_checksums = false;
+  std::uint64_t loop_ip_offset = 0;
 };
+
+RewriteOptions rewrite_options(const ReplayCommandOptions& o) {
+  RewriteOptions r;
+  auto mac = [](const std::string& text, const char* option) {
+    const auto m = MacAddress::parse(text);
+    if (!m) throw UsageError(std::string("replay: ") + option + " expects a MAC address like 02:00:00:00:00:01, got '" + text + "'");
+    return *m;
+  };
+  if (!o.src_mac.empty()) r.src_mac = mac(o.src_mac, "--src-mac");
+  if (!o.dst_mac.empty()) r.dst_mac = mac(o.dst_mac, "--dst-mac");
+  for (const auto& text : o.map_net) {
+    std::string error;
+    const auto m = NetMap::parse(text, error);
+    if (!m) throw UsageError("replay: --map-net: " + error);
+    r.maps.push_back(*m);
+  }
+  if (o.vlan_add >= 0) r.vlan_add = static_cast<std::uint16_t>(o.vlan_add);
+  r.vlan_strip = o.vlan_strip;
+  r.fix_checksums = o.fix_checksums;
+  r.loop_ip_offset = o.loop_ip_offset;
+  return r;
+}
 
 Duration duration_option(const std::string& text, const char* option) {
   const auto d = parse_duration(text);
@@ -74,6 +105,7 @@ int run_replay(const ReplayCommandOptions& o) {
   if (!o.duration.empty()) options.duration = duration_option(o.duration, "--duration");
   options.loops = o.loops;
   options.loop_delay = duration_option(o.loop_delay, "--loop-delay");
+  FrameRewriter rewriter(rewrite_options(o));
   const auto kind = sender_kind_from_name(o.sender);
   if (!kind) throw UsageError("replay: --sender: unknown sender '" + o.sender + "' (auto, af_packet or pcap)");
   std::size_t stdin_inputs = 0;
@@ -116,7 +148,7 @@ int run_replay(const ReplayCommandOptions& o) {
 
   const bool tty = !o.quiet && isatty(STDERR_FILENO) != 0;
   MonotonicClock clock;
-  Replayer replayer(options, clock, *sender);
+  Replayer replayer(options, clock, *sender, rewriter.options().any() ? &rewriter : nullptr);
   const ReplayStats s = replayer.run(o.inputs.size(), open, [&](const ReplayStats& now) {
     if (tty) std::fprintf(stderr, "\rflowreplay replay: %s   ", summary_counts(now).c_str());
   });
@@ -138,6 +170,10 @@ int run_replay(const ReplayCommandOptions& o) {
     }
     if (s.cut_frames > 0) {
       std::fprintf(stderr, "  %" PRIu64 " frames captured shorter than on the wire: sent as captured\n", s.cut_frames);
+    }
+    if (rewriter.unfixable() > 0) {
+      std::fprintf(stderr, "  %" PRIu64 " frames captured short: their checksums could not be recomputed (addresses rewritten ones are still adjusted)\n",
+                   rewriter.unfixable());
     }
   }
   if (s.skipped_oversize > 0) {
@@ -179,13 +215,31 @@ Runner add_replay(CLI::App& app) {
   cmd->add_flag("-K,--preload", opts->preload, "Read the inputs into memory first (fast loops, no disk reads while sending)");
   cmd->add_option("--sender", opts->sender, "How frames leave: auto (default: af_packet), af_packet or pcap (pcap_inject)")
       ->check(CLI::IsMember({"auto", "af_packet", "pcap"}));
+  cmd->add_option("--src-mac", opts->src_mac, "Rewrite every frame's source MAC")->group("Rewriting");
+  cmd->add_option("--dst-mac", opts->dst_mac, "Rewrite every frame's destination MAC")->group("Rewriting");
+  cmd->add_option("--map-net", opts->map_net,
+                  "OLD/LEN=NEW/LEN: addresses in OLD/LEN move to NEW/LEN, host bits kept (IPv4 or IPv6; repeatable, the "
+                  "first match applies)")
+      ->group("Rewriting");
+  cmd->add_option("--vlan-add", opts->vlan_add, "Add an 802.1Q tag with this VLAN id after the MAC addresses")
+      ->check(CLI::Range(0, 4095))
+      ->group("Rewriting");
+  cmd->add_flag("--vlan-strip", opts->vlan_strip, "Remove the outer 802.1Q/802.1ad tag (before --vlan-add)")->group("Rewriting");
+  cmd->add_flag("--fix-checksums", opts->fix_checksums, "Recompute IPv4, TCP, UDP, ICMP and ICMPv6 checksums")
+      ->group("Rewriting");
+  cmd->add_option("--loop-ip-offset", opts->loop_ip_offset,
+                  "Add N x the loop number (0, 1, 2, ...) to every IPv4 and IPv6 address, so looped flows stay distinct; "
+                  "checksums follow")
+      ->check(whole_range(0, UINT64_MAX))
+      ->group("Rewriting");
   cmd->add_flag("--strict", opts->strict, "Frames too large for the interface's MTU fail the run (exit 1)");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr (errors and warnings still)");
   cmd->footer(help_footer(
       "  flowreplay replay trace.pcapng -i veth0                   # at the capture's own timing\n"
       "  flowreplay replay trace.pcap -i veth0 --multiplier 2 --loop 3\n"
       "  flowreplay replay trace.pcap.gz -i veth0 --pps 100000 --limit 1000000\n"
-      "  flowreplay replay a.pcap b.pcap -i veth0 --topspeed --preload\n"));
+      "  flowreplay replay a.pcap b.pcap -i veth0 --topspeed --preload\n"
+      "  flowreplay replay trace.pcap -i veth0 --loop 10 --loop-ip-offset 65536 --dst-mac 02:00:00:00:00:02\n"));
   return [opts]() { return run_replay(*opts); };
 }
 

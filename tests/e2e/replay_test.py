@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-from tshark_util import Checker, run, tmpdir
+from tshark_util import CHECKSUM_PREFS, Checker, run, tmpdir, tshark_fields
 
 binary = sys.argv[1]
 c = Checker("replay")
@@ -200,6 +200,34 @@ r, got = replay([pcap_ns, "--pps", "20000", "--loop", "3"], 3 * len(want), "loop
 c.equal(len(got), 3 * len(want), "--loop 3: frames received")
 c.check(r.returncode == 0 and [g for _, g in got] == want * 3, "--loop 3: the frames three times, byte for byte")
 c.check("loops: 3 completed" in r.stderr, "--loop 3: the summary counts the loops")
+
+# Loops with --loop-ip-offset: loop k has its addresses shifted by k x 65536 (10.k.0.1 ->
+# 10.k.0.2), the payloads unchanged, and tshark finds every checksum good.
+r, got = replay([pcap_ns, "--pps", "20000", "--loop", "3", "--loop-ip-offset", "65536"], 3 * len(want), "offset")
+c.equal(len(got), 3 * len(want), "--loop-ip-offset: frames received")
+cap = os.path.join(d, "captured-offset.pcap")
+rows = tshark_fields(cap, ["ip.src", "ip.dst", "ip.checksum.status", "udp.checksum.status", "udp.payload"], extra=CHECKSUM_PREFS)
+expected_addresses = [(f"10.{k}.0.1", f"10.{k}.0.2") for k in range(3) for _ in want]
+c.check([(x["ip.src"], x["ip.dst"]) for x in rows] == expected_addresses, "--loop-ip-offset: loop k sends 10.k.0.1 -> 10.k.0.2")
+c.check(all(x["ip.checksum.status"] == "1" and x["udp.checksum.status"] == "1" for x in rows),
+        "--loop-ip-offset: every IPv4 and UDP checksum good in tshark")
+c.check(all(g[42:] == w[42:] for (_, g), w in zip(got, want * 3)), "--loop-ip-offset: payloads unchanged")
+
+# --map-net, MAC rewriting and a VLAN tag, checked the same way.
+r, got = replay([pcap_ns, "--topspeed", "--map-net", "10.0.0.0/16=192.168.0.0/16", "--src-mac", "02:aa:00:00:00:01",
+                 "--dst-mac", "02:bb:00:00:00:02", "--vlan-add", "7"], len(want), "rewrite")
+c.equal(len(got), len(want), "rewriting: frames received")
+rows = tshark_fields(os.path.join(d, "captured-rewrite.pcap"),
+                     ["eth.src", "eth.dst", "vlan.id", "ip.src", "ip.dst", "ip.checksum.status", "udp.checksum.status"],
+                     extra=CHECKSUM_PREFS)
+c.check(all((x["eth.src"], x["eth.dst"], x["vlan.id"], x["ip.src"], x["ip.dst"]) ==
+            ("02:aa:00:00:00:01", "02:bb:00:00:00:02", "7", "192.168.0.1", "192.168.0.2") for x in rows) and len(rows) == len(want),
+        "--map-net, --src-mac, --dst-mac, --vlan-add: every frame rewritten")
+c.check(all(x["ip.checksum.status"] == "1" and x["udp.checksum.status"] == "1" for x in rows),
+        "--map-net: every IPv4 and UDP checksum good in tshark")
+c.check(all(len(g) == len(w) + 4 for (_, g), w in zip(got, want)), "--vlan-add: every frame 4 bytes longer")
+r = ns_run([binary, "replay", "-i", "va", "--map-net", "10.0.0.0/8=fd00::/8", pcap_ns])
+c.check(r.returncode == 2 and "maps IPv4 and IPv6" in r.stderr, f"--map-net across families: exit 2 ({r.stderr.strip()})")
 
 # --pps 1000: 300 frames take 299 ms.
 r, got = replay([pcap_ns, "--pps", "1000", "--limit", "300"], 300, "pps")

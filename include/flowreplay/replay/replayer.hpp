@@ -17,6 +17,7 @@
 #include "flowreplay/core/clock.hpp"
 #include "flowreplay/core/frame_source.hpp"
 #include "flowreplay/core/units.hpp"
+#include "flowreplay/replay/frame_rewriter.hpp"
 #include "flowreplay/replay/interface_sender.hpp"
 
 namespace flowreplay {
@@ -62,7 +63,7 @@ struct ReplayStats {
   std::uint64_t packets = 0;           // handed to the sender
   std::uint64_t bytes = 0;
   std::uint64_t send_errors = 0;       // frames the interface refused
-  std::uint64_t skipped_oversize = 0;  // larger than the interface's MTU allows
+  std::uint64_t skipped_oversize = 0;  // larger than the interface's MTU allows (after rewriting)
   std::uint64_t skipped_link = 0;      // not Ethernet frames (a pcapng interface of another link type)
   std::uint64_t backwards = 0;         // earlier than the frame before them: sent at once, in file order
   std::uint64_t cut_frames = 0;        // captured shorter than on the wire: sent as captured
@@ -77,7 +78,8 @@ using FrameSourceOpener = std::function<std::unique_ptr<FrameSource>(std::size_t
 
 class Replayer {
  public:
-  Replayer(const ReplayOptions& options, Clock& clock, InterfaceSender& sender);
+  // `rewriter`, when given, rewrites each frame in the sender's buffer before it leaves.
+  Replayer(const ReplayOptions& options, Clock& clock, InterfaceSender& sender, FrameRewriter* rewriter = nullptr);
   // Sends `inputs` inputs, in order, `loops` times; a stop request (core/stop.hpp) ends it after
   // the packet in hand. `progress` is called about twice a second.
   ReplayStats run(std::size_t inputs, const FrameSourceOpener& open,
@@ -87,6 +89,7 @@ class Replayer {
   ReplayOptions options_;
   Clock& clock_;
   InterfaceSender& sender_;
+  FrameRewriter* rewriter_;
 };
 
 // Frames held in memory (--preload, or stdin replayed more than once): read once from a source,
