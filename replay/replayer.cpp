@@ -54,119 +54,142 @@ Duration TimingHistogram::quantile(double q) const {
   return max_;
 }
 
+PacedSender::PacedSender(const ReplayOptions& options, Clock& clock, InterfaceSender& sender)
+    : options_(options),
+      clock_(clock),
+      sender_(sender),
+      paced_(options.speed != ReplaySpeed::kTopspeed),
+      multiplier_(options.multiplier > 0 ? options.multiplier : 1.0) {
+  sender_.set_batch(paced_ ? 1 : options.batch);
+  // Sleeps end up to the thread's timer slack (50 µs by default) late: ask for none.
+  if (paced_) static_cast<void>(prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL));
+}
+
+Timestamp PacedSender::deadline(Timestamp ts) {
+  Duration offset = 0;
+  switch (options_.speed) {
+    case ReplaySpeed::kOriginal:
+      if (!first_of_input_) {
+        if (ts < previous_) {
+          ++stats_.backwards;
+        } else {
+          trace_ += ts - previous_;
+        }
+      }
+      offset = static_cast<Duration>(static_cast<double>(trace_) / multiplier_);
+      break;
+    case ReplaySpeed::kPps:
+      offset = static_cast<Duration>(static_cast<double>(stats_.packets) * 1e9 / options_.pps);
+      break;
+    case ReplaySpeed::kMbps:
+      offset = static_cast<Duration>(static_cast<double>(bits_) * 1e3 / options_.mbps);
+      break;
+    case ReplaySpeed::kTopspeed:
+      break;
+  }
+  if (ts >= previous_ || first_of_input_) previous_ = ts;
+  first_of_input_ = false;
+  // The first frame is released at once: its release is the origin of every deadline.
+  if (!started_) {
+    started_ = true;
+    wall0_ = last_release_ = clock_.now();
+  }
+  return wall0_ + offset + delays_;
+}
+
+bool PacedSender::past_duration(Timestamp due) const {
+  return options_.duration != 0 && started_ && due - wall0_ > options_.duration;
+}
+
+void PacedSender::send(Timestamp due, Timestamp ts, std::size_t len) {
+  Timestamp release = 0;
+  if (paced_) release = wait_until(clock_, due);
+  sender_.commit(ts, len);
+  ++stats_.packets;
+  stats_.bytes += len;
+  bits_ += std::uint64_t{len} * 8;
+  if (paced_) {
+    last_release_ = release;
+    stats_.timing.add(release - due);
+  } else if (stats_.packets % kTopspeedClockEvery == 0) {
+    last_release_ = clock_.now();
+  }
+}
+
+void PacedSender::finish() {
+  sender_.flush();
+  if (started_) last_release_ = clock_.now();  // the end of the last send
+}
+
+const ReplayStats& PacedSender::stats() {
+  stats_.send_errors = sender_.send_errors();
+  if (started_) stats_.elapsed = last_release_ - wall0_;
+  return stats_;
+}
+
 Replayer::Replayer(const ReplayOptions& options, Clock& clock, InterfaceSender& sender, FrameRewriter* rewriter)
     : options_(options), clock_(clock), sender_(sender), rewriter_(rewriter) {}
 
 ReplayStats Replayer::run(std::size_t inputs, const FrameSourceOpener& open,
                           const std::function<void(const ReplayStats&)>& progress) {
-  ReplayStats stats;
   const ReplayOptions& o = options_;
-  const bool paced = o.speed != ReplaySpeed::kTopspeed;
-  sender_.set_batch(paced ? 1 : o.batch);
-  // Sleeps end up to the thread's timer slack (50 µs by default) late: ask for none.
-  if (paced) static_cast<void>(prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL));
-  const double multiplier = o.multiplier > 0 ? o.multiplier : 1.0;
-
-  bool started = false;
-  Timestamp wall0 = 0;          // the first frame's release
-  Timestamp last_departure = 0;
+  PacedSender paced(o, clock_, sender_);
+  // What the sender does not see: frames skipped before they reach it, loops, truncated inputs.
+  ReplayStats own;
   Timestamp next_progress = 0;
-  Duration trace = 0;           // kOriginal: trace time since the first packet, backwards steps removed
-  Duration delays = 0;          // loop delays so far, on the wall clock
-  std::uint64_t bits = 0;       // kMbps: bits sent before this packet
   bool done = false;
-  auto finished = [&] { return done || stop_requested() || (o.limit != 0 && stats.packets >= o.limit); };
+  auto finished = [&] { return done || stop_requested() || (o.limit != 0 && paced.stats().packets >= o.limit); };
 
   for (std::uint64_t loop = 0; (o.loops == 0 || loop < o.loops) && !finished(); ++loop) {
-    if (loop > 0) delays += o.loop_delay;
+    if (loop > 0) paced.add_delay(o.loop_delay);
     for (std::size_t input = 0; input < inputs && !finished(); ++input) {
       const std::unique_ptr<FrameSource> source = open(input);
-      bool first_of_input = true;
-      Timestamp previous = 0;
+      paced.next_input();
       CapturedFrame f;
       while (!finished() && source->next(f)) {
         const int link = f.link_type >= 0 ? f.link_type : source->link_type();
         if (link != kEthernet) {
-          ++stats.skipped_link;
+          ++own.skipped_link;
           continue;
         }
-        if (f.caplen < f.origlen) ++stats.cut_frames;
-        // The frame's deadline, counted from the first departure.
-        Duration offset = 0;
-        switch (o.speed) {
-          case ReplaySpeed::kOriginal:
-            if (!first_of_input) {
-              if (f.ts < previous) {
-                ++stats.backwards;
-              } else {
-                trace += f.ts - previous;
-              }
-            }
-            offset = static_cast<Duration>(static_cast<double>(trace) / multiplier);
-            break;
-          case ReplaySpeed::kPps:
-            offset = static_cast<Duration>(static_cast<double>(stats.packets) * 1e9 / o.pps);
-            break;
-          case ReplaySpeed::kMbps:
-            offset = static_cast<Duration>(static_cast<double>(bits) * 1e3 / o.mbps);
-            break;
-          case ReplaySpeed::kTopspeed:
-            break;
-        }
-        if (f.ts >= previous || first_of_input) previous = f.ts;
-        first_of_input = false;
-        // The first frame is released at once: its release is the origin of every deadline.
-        if (!started) {
-          started = true;
-          wall0 = clock_.now();
-          next_progress = wall0 + kProgressEvery;
-        }
-        const Timestamp due = wall0 + offset + delays;
-        if (o.duration != 0 && due - wall0 > o.duration) {
+        if (f.caplen < f.origlen) ++own.cut_frames;
+        const Timestamp due = paced.deadline(f.ts);
+        if (next_progress == 0) next_progress = paced.origin() + kProgressEvery;
+        if (paced.past_duration(due)) {
           done = true;
           break;
         }
-        // The frame is copied (and rewritten) first, so that nothing but the send call is left
-        // after the wait.
-        std::uint8_t* out = sender_.reserve(std::size_t{f.caplen} + FrameRewriter::kGrowth);
+        // The frame is copied (and rewritten) before the wait, so that only the send call is
+        // left after it.
+        std::uint8_t* out = paced.reserve(std::size_t{f.caplen} + FrameRewriter::kGrowth);
         std::memcpy(out, f.data, f.caplen);
         const std::size_t len = rewriter_ != nullptr ? rewriter_->rewrite(out, f.caplen, loop) : f.caplen;
         if (o.max_frame != 0 && len > o.max_frame) {
-          ++stats.skipped_oversize;  // the reservation is simply not committed
+          ++own.skipped_oversize;  // the reservation is simply not committed
           continue;
         }
-        Timestamp release = 0;
-        if (paced) {
-          release = wait_until(clock_, due);
-          if (stop_requested()) break;
+        paced.send(due, f.ts, len);
+        if (o.speed == ReplaySpeed::kTopspeed && o.duration != 0 && paced.last_release() - paced.origin() > o.duration) {
+          done = true;
         }
-        sender_.commit(f.ts, len);
-        ++stats.packets;
-        stats.bytes += len;
-        bits += std::uint64_t{len} * 8;
-        if (paced) {
-          last_departure = release;
-          stats.timing.add(release - due);
-        } else if (stats.packets % kTopspeedClockEvery == 0) {
-          last_departure = clock_.now();
-          if (o.duration != 0 && last_departure - wall0 > o.duration) done = true;
-        } else {
-          continue;
-        }
-        if (progress && last_departure >= next_progress) {
-          next_progress = last_departure + kProgressEvery;
-          stats.send_errors = sender_.send_errors();
-          stats.elapsed = last_departure - wall0;
-          progress(stats);
+        if (progress && paced.last_release() >= next_progress) {
+          next_progress = paced.last_release() + kProgressEvery;
+          ReplayStats now = paced.stats();
+          now.skipped_link = own.skipped_link, now.skipped_oversize = own.skipped_oversize;
+          progress(now);
         }
       }
-      if (source->truncated() && loop == 0) stats.truncated.push_back(source->truncation_message());
+      if (source->truncated() && loop == 0) own.truncated.push_back(source->truncation_message());
     }
-    if (!finished()) ++stats.loops_done;
+    if (!finished()) ++own.loops_done;
   }
-  sender_.flush();
-  if (started) stats.elapsed = clock_.now() - wall0;
-  stats.send_errors = sender_.send_errors();
+  paced.finish();
+  ReplayStats stats = paced.stats();
+  stats.skipped_link = own.skipped_link;
+  stats.skipped_oversize = own.skipped_oversize;
+  stats.cut_frames = own.cut_frames;
+  stats.loops_done = own.loops_done;
+  stats.truncated = std::move(own.truncated);
   return stats;
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,8 @@
 #include "flowreplay/io/pcap_writer.hpp"
 #include "flowreplay/io/pcapng_writer.hpp"
 #include "flowreplay/exporters/report_writer.hpp"
+#include "flowreplay/replay/interface_sender.hpp"
+#include "flowreplay/replay/replayer.hpp"
 #include "flowreplay/synth/synthesizer.hpp"
 #include "flowreplay/version.hpp"
 
@@ -45,6 +48,13 @@ struct GenOptions {
   bool print_default = false;
   bool no_partial = false;
   ExportCliOptions exports;
+  // Straight onto an interface (replay/).
+  std::string interface;
+  std::string sender = "auto";
+  double multiplier = 0;
+  double pps = 0;
+  double mbps = 0;
+  bool topspeed = false;
 };
 
 bool ends_with(const std::string& s, const std::string& suffix) {
@@ -86,8 +96,17 @@ int run_gen(const GenOptions& o) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return std::fflush(stdout) == 0 ? 0 : 1;
   }
-  if (o.pcap.empty() && o.report.empty() && !o.exports.any()) {
-    throw UsageError("gen: nothing to write; give --pcap FILE, --report FILE, --ipfix or --netflow9 (see flowreplay gen --help)");
+  if (o.pcap.empty() && o.report.empty() && !o.exports.any() && o.interface.empty()) {
+    throw UsageError(
+        "gen: nothing to write; give --pcap FILE, --report FILE, --ipfix, --netflow9 or -i IFACE (see flowreplay gen --help)");
+  }
+  const bool to_wire = !o.interface.empty();
+  if (to_wire && !o.pcap.empty()) throw UsageError("gen: -i sends the packets onto an interface; --pcap cannot be given with it");
+  if (!to_wire && (o.multiplier > 0 || o.pps > 0 || o.mbps > 0 || o.topspeed)) {
+    throw UsageError("gen: --multiplier, --pps, --mbps and --topspeed pace packets sent with -i IFACE");
+  }
+  if ((o.multiplier > 0) + (o.pps > 0) + (o.mbps > 0) + (o.topspeed ? 1 : 0) > 1) {
+    throw UsageError("gen: give one of --multiplier, --pps, --mbps and --topspeed");
   }
   GenConfig config = o.config.empty() ? default_gen_config() : load_gen_config_file(o.config);
   if (o.flows) config.max_flows = *o.flows;
@@ -137,7 +156,26 @@ int run_gen(const GenOptions& o) {
   const double fps = profile != nullptr ? 0 : effective_flows_per_second(config);
   if (profile == nullptr) source = std::make_unique<MixFlowSource>(config, fps, config.seed);
   std::unique_ptr<PacketSink> sink;
-  if (o.pcap.empty()) {
+  // -i: the synthesizer's frames go through the replayer's pacing onto the interface.
+  MonotonicClock wire_clock;
+  std::unique_ptr<InterfaceSender> sender;
+  PacedSender* wire = nullptr;
+  if (to_wire) {
+    const InterfaceInfo interface = interface_info(o.interface);
+    ReplayOptions ro;
+    if (o.pps > 0) ro.speed = ReplaySpeed::kPps, ro.pps = o.pps;
+    if (o.mbps > 0) ro.speed = ReplaySpeed::kMbps, ro.mbps = o.mbps;
+    if (o.topspeed) ro.speed = ReplaySpeed::kTopspeed;
+    if (o.multiplier > 0) ro.multiplier = o.multiplier;
+    if (config.mtu > interface.mtu) {  // the IP packets of the mix must fit the interface
+      throw UsageError("gen: the config's mtu (" + std::to_string(config.mtu) + ") is larger than " + o.interface + "'s (" +
+                       std::to_string(interface.mtu) + ")");
+    }
+    sender = open_sender(*sender_kind_from_name(o.sender), interface, ro.batch);
+    auto paced = std::make_unique<PacedSender>(ro, wire_clock, *sender);
+    wire = paced.get();
+    sink = std::move(paced);
+  } else if (o.pcap.empty()) {
     sink = std::make_unique<PcapngWriter>("/dev/null", "flowreplay " FLOWREPLAY_VERSION);
   } else if (format == "pcap") {
     sink = std::make_unique<PcapWriter>(o.pcap, !o.no_partial);
@@ -199,6 +237,26 @@ int run_gen(const GenOptions& o) {
                  static_cast<double>(s.packets) / wall / 1e6,
                  human_bytes(static_cast<double>(sink->bytes_written()) / wall).c_str());
   }
+  if (wire != nullptr && !o.quiet) {
+    const ReplayStats& w = wire->stats();
+    const double seconds = static_cast<double>(w.elapsed) / 1e9;
+    std::fprintf(stderr, "  sent on %s (%s sender): %llu packets in %.3f s (%.0f packets/s, %.2f Mbit/s)\n", o.interface.c_str(),
+                 sender_name(sender->kind()), static_cast<unsigned long long>(w.packets), seconds,
+                 seconds > 0 ? static_cast<double>(w.packets) / seconds : 0.0,
+                 seconds > 0 ? static_cast<double>(w.bytes) * 8 / seconds / 1e6 : 0.0);
+    if (w.timing.count() > 0) {
+      std::fprintf(stderr, "  timing error (release - schedule): median %.1f us, p99 %.1f us, max %.1f us\n",
+                   static_cast<double>(w.timing.quantile(0.5)) / 1e3, static_cast<double>(w.timing.quantile(0.99)) / 1e3,
+                   static_cast<double>(w.timing.max()) / 1e3);
+    }
+  }
+  if (wire != nullptr && wire->stats().send_errors > 0) {
+    std::fprintf(stderr, "flowreplay gen: error: %llu packets could not be sent on %s (last: %s)\n",
+                 static_cast<unsigned long long>(wire->stats().send_errors), o.interface.c_str(),
+                 std::strerror(sender->last_error()));
+    exporters->report("gen", true);
+    return 1;
+  }
   if (profile != nullptr && !o.quiet) {
     const ProfileStats& ps = profile->stats();
     std::fprintf(stderr, "  profile: %llu records generated, %llu of them adjusted to be feasible%s, %llu skipped (L4 protocol)\n",
@@ -245,11 +303,27 @@ Runner add_gen(CLI::App& app) {
   gen->add_flag("--print-default-config", opts->print_default, "Print the built-in default mix as YAML and exit");
   add_partial_flag(gen, opts->no_partial);
   add_export_options(gen, opts->exports, false);
+  gen->add_option("-i,--interface", opts->interface,
+                  "Send the packets onto this interface instead of a file, at trace timing unless a speed is given "
+                  "(needs CAP_NET_RAW; docs/replay.md)")
+      ->group("Onto an interface");
+  gen->add_option("-x,--multiplier", opts->multiplier, "With -i: trace timing sped up X times")
+      ->check(finite_range(1e-6, 1e9))
+      ->group("Onto an interface");
+  gen->add_option("--pps", opts->pps, "With -i: a fixed rate in packets per second")
+      ->check(finite_range(1e-3, 1e10))
+      ->group("Onto an interface");
+  gen->add_option("--mbps", opts->mbps, "With -i: a fixed rate in Mbit/s")->check(finite_range(1e-6, 1e7))->group("Onto an interface");
+  gen->add_flag("--topspeed", opts->topspeed, "With -i: as fast as the interface takes them")->group("Onto an interface");
+  gen->add_option("--sender", opts->sender, "With -i: auto (default), af_packet or pcap")
+      ->check(CLI::IsMember({"auto", "af_packet", "pcap"}))
+      ->group("Onto an interface");
   gen->footer(help_footer(
       "  flowreplay gen --pcap out.pcapng                       # the built-in mix, 10 000 flows\n"
       "  flowreplay gen -c configs/https.yaml --flows 50000 --pcap https.pcapng --report truth.csv\n"
       "  flowreplay gen --duration 60s --pcap - | tshark -r - -q -z conv,tcp\n"
       "  flowreplay gen --report truth.csv --ipfix udp://127.0.0.1:4739\n"
+      "  flowreplay gen --flows 1000 -i veth0 --multiplier 10 --report truth.csv   # onto the wire, no file\n"
       "  flowreplay gen --profile profile.csv.gz --start-time 1700000000 --pcap replica.pcapng --report truth.csv\n"));
   return [opts]() { return run_gen(*opts); };
 }

@@ -168,6 +168,34 @@ r, got = replay([gen_ng, "--multiplier", "50"], len(gen_want), "gen")
 c.equal(r.returncode, 0, f"gen pcapng: exit code ({r.stderr.strip()})")
 c.check(len(gen_want) > 100 and [g for _, g in got] == gen_want, f"gen pcapng: all {len(gen_want)} frames byte for byte")
 
+# gen -i: the synthesizer's packets straight onto the interface. The same seed written to a file
+# gives the frames to expect; the report of the run on the wire is the file run's, row for row.
+file_ng = os.path.join(d, "gen30.pcapng")
+r = run([binary, "gen", "-q", "--flows", "30", "--seed", "5", "--pcap", file_ng, "--report", os.path.join(d, "file-truth.csv")])
+conv = os.path.join(d, "gen30.pcap")
+run(["tcpdump", "-r", file_ng, "-w", conv])
+gen30 = read_pcap(conv)
+cap = Capture("gen-wire.pcap", len(gen30))
+r = ns_run([binary, "gen", "--flows", "30", "--seed", "5", "-i", "va", "--multiplier", "20", "--report",
+            os.path.join(d, "wire-truth.csv")], timeout=120)
+got = cap.frames(timeout=30)
+c.equal(r.returncode, 0, f"gen -i: exit code ({r.stderr.strip()})")
+c.check(len(gen30) > 100 and [g for _, g in got] == [f for _, f in gen30],
+        f"gen -i: the {len(gen30)} frames of the same seed's file, byte for byte, in order")
+c.check(open(os.path.join(d, "wire-truth.csv")).read() == open(os.path.join(d, "file-truth.csv")).read(),
+        "gen -i: the report is the file run's")
+c.check("sent on va (af_packet sender)" in r.stderr, "gen -i: the summary says where the packets went")
+if len(got) == len(gen30):
+    g0, f0 = got[0][0], gen30[0][0]
+    signed = [(g - g0) - (f - f0) / 20 for (g, _), (f, _) in zip(got, gen30)]
+    middle = sorted(signed)[len(signed) // 2]
+    errors = sorted(abs(e - middle) for e in signed)
+    c.check(errors[len(errors) // 2] < 1_000_000, f"gen -i --multiplier 20: median offset error {errors[len(errors) // 2] / 1000:.1f} us < 1 ms")
+r = ns_run([binary, "gen", "--flows", "3", "-i", "va", "--pcap", os.path.join(d, "x.pcapng")])
+c.check(r.returncode == 2 and "--pcap cannot be given with it" in r.stderr, "gen -i with --pcap: exit 2")
+r = run([binary, "gen", "--flows", "3", "--pps", "10", "--pcap", os.path.join(d, "x.pcapng")])
+c.check(r.returncode == 2 and "pace packets sent with -i" in r.stderr, "gen --pps without -i: exit 2")
+
 
 def gaps_error(got, ref, scale):
     """Per frame |offset error| in ns, where a frame's offset error is (received - first received)

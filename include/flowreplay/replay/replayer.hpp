@@ -73,6 +73,53 @@ struct ReplayStats {
   std::vector<std::string> truncated;  // inputs cut off mid-record (what was before the cut went out)
 };
 
+// Frames onto a sender at their deadlines, from the options' speed mode: the frame's own time
+// (divided by the multiplier; a time earlier than the latest so far is sent at once and counted),
+// a packet rate or a bit rate, each counted from the first frame's release; at top speed in
+// batches. The Replayer drives it frame by frame; as a PacketSink it takes the synthesizer's
+// frames straight onto an interface (gen -i).
+class PacedSender : public PacketSink {
+ public:
+  PacedSender(const ReplayOptions& options, Clock& clock, InterfaceSender& sender);
+  // The absolute deadline (on the clock) of the next frame, stamped ts; the first call sets the origin.
+  Timestamp deadline(Timestamp ts);
+  // Whether a deadline lies past --duration.
+  [[nodiscard]] bool past_duration(Timestamp due) const;
+  // Waits for `due` (unless at top speed) and sends the frame reserved in the sender.
+  void send(Timestamp due, Timestamp ts, std::size_t len);
+  // The next frame starts another input (or loop): its time does not count from the frame before.
+  void next_input() { first_of_input_ = true; }
+  // Pushes every later deadline back (a loop delay).
+  void add_delay(Duration d) { delays_ += d; }
+
+  std::uint8_t* reserve(std::size_t max_len) override { return sender_.reserve(max_len); }
+  void commit(Timestamp ts, std::size_t len) override { send(deadline(ts), ts, len); }
+  void finish() override;
+  [[nodiscard]] std::uint64_t bytes_written() const override { return stats_.bytes; }
+
+  // Counts so far (elapsed and send errors brought up to date).
+  [[nodiscard]] const ReplayStats& stats();
+  // The latest release (or, at top speed, a recent clock reading).
+  [[nodiscard]] Timestamp last_release() const { return last_release_; }
+  [[nodiscard]] Timestamp origin() const { return wall0_; }
+
+ private:
+  ReplayOptions options_;
+  Clock& clock_;
+  InterfaceSender& sender_;
+  ReplayStats stats_;
+  bool paced_;
+  double multiplier_;
+  bool started_ = false;
+  bool first_of_input_ = true;
+  Timestamp wall0_ = 0;         // the first frame's release
+  Timestamp last_release_ = 0;
+  Timestamp previous_ = 0;      // the latest frame time of this input
+  Duration trace_ = 0;          // original timing: trace time since the first frame, backwards steps left out
+  Duration delays_ = 0;         // loop delays so far
+  std::uint64_t bits_ = 0;      // bit rate: bits sent before this frame
+};
+
 // Opens input i for a pass (called once per input per loop).
 using FrameSourceOpener = std::function<std::unique_ptr<FrameSource>(std::size_t input)>;
 
