@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "replay_ipfix.hpp"
 #include "validators.hpp"
 #include "flowreplay/core/clock.hpp"
 #include "flowreplay/core/errors.hpp"
@@ -48,6 +49,9 @@ struct ReplayCommandOptions {
   bool vlan_strip = false;
   bool fix_checksums = false;
   std::uint64_t loop_ip_offset = 0;
+  // IPFIX files to a collector.
+  std::string ipfix;
+  double rate = 0;
 };
 
 RewriteOptions rewrite_options(const ReplayCommandOptions& o) {
@@ -93,10 +97,39 @@ std::string summary_counts(const ReplayStats& s) {
   return buf;
 }
 
+int replay_ipfix(const ReplayCommandOptions& o) {
+  if (!o.interface.empty()) throw UsageError("replay: IPFIX files go to a collector (--ipfix URL), not onto an interface (-i)");
+  if (o.ipfix.empty()) throw UsageError("replay: an IPFIX file is resent to a collector: give --ipfix udp://HOST:PORT or tcp://HOST:PORT");
+  if (o.mbps > 0) throw UsageError("replay: --mbps paces frames; an IPFIX file is paced by its export times, --pps (messages/s) or --rate (records/s)");
+  IpfixReplayOptions r;
+  r.inputs = o.inputs;
+  r.collector = o.ipfix;
+  if (o.multiplier > 0) r.multiplier = o.multiplier;
+  if (o.pps > 0) r.speed = IpfixSpeed::kMessageRate, r.rate = o.pps;
+  if (o.rate > 0) r.speed = IpfixSpeed::kRecordRate, r.rate = o.rate;
+  if (o.topspeed) r.speed = IpfixSpeed::kTopspeed;
+  r.limit = o.limit;
+  if (!o.duration.empty()) r.duration = duration_option(o.duration, "--duration");
+  r.loops = o.loops;
+  r.loop_delay = duration_option(o.loop_delay, "--loop-delay");
+  r.quiet = o.quiet;
+  return run_ipfix_replay(r);
+}
+
 int run_replay(const ReplayCommandOptions& o) {
   ReplayOptions options;
-  const int modes = (o.multiplier > 0) + (o.pps > 0) + (o.mbps > 0) + (o.topspeed ? 1 : 0);
-  if (modes > 1) throw UsageError("replay: give one of --multiplier, --pps, --mbps and --topspeed");
+  const int modes = (o.multiplier > 0) + (o.pps > 0) + (o.mbps > 0) + (o.topspeed ? 1 : 0) + (o.rate > 0);
+  if (modes > 1) throw UsageError("replay: give one of --multiplier, --pps, --mbps, --rate and --topspeed");
+  std::size_t ipfix_inputs = 0;
+  for (const auto& in : o.inputs) ipfix_inputs += is_ipfix_file(in) ? 1 : 0;
+  if (ipfix_inputs > 0 && ipfix_inputs < o.inputs.size()) {
+    throw UsageError("replay: give captures or IPFIX files, not both in one run");
+  }
+  if (ipfix_inputs > 0) return replay_ipfix(o);
+  if (!o.ipfix.empty() || o.rate > 0) {
+    throw UsageError("replay: --ipfix and --rate resend IPFIX files; the inputs are captures (send them with -i IFACE)");
+  }
+  if (o.interface.empty()) throw UsageError("replay: captures are sent onto an interface: give -i IFACE");
   if (o.pps > 0) options.speed = ReplaySpeed::kPps, options.pps = o.pps;
   if (o.mbps > 0) options.speed = ReplaySpeed::kMbps, options.mbps = o.mbps;
   if (o.topspeed) options.speed = ReplaySpeed::kTopspeed;
@@ -198,10 +231,16 @@ Runner add_replay(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "replay",
       "Send captures onto a network interface at their own timing, faster, at a fixed rate, or as fast as possible "
-      "(docs/replay.md). Needs CAP_NET_RAW.\nExample: flowreplay replay trace.pcapng -i eth1");
-  cmd->add_option("capture", opts->inputs, "pcap or pcapng files (gzip or zstd too), or - for stdin; sent in order")
+      "(needs CAP_NET_RAW); or resend IPFIX files to a collector at their export times (docs/replay.md).\n"
+      "Example: flowreplay replay trace.pcapng -i eth1");
+  cmd->add_option("input", opts->inputs,
+                  "pcap or pcapng files (gzip or zstd too), or - for stdin; or IPFIX files (with --ipfix); sent in order")
       ->required();
-  cmd->add_option("-i,--interface", opts->interface, "Interface to send on")->required();
+  cmd->add_option("-i,--interface", opts->interface, "Interface to send captures on (required for captures)");
+  cmd->add_option("--ipfix", opts->ipfix,
+                  "IPFIX files: the collector to resend their messages to, udp://HOST:PORT or tcp://HOST:PORT (at the pacing "
+                  "of their export times; templates carried over)");
+  cmd->add_option("--rate", opts->rate, "IPFIX files: a fixed rate in data records per second")->check(finite_range(1e-3, 1e10));
   cmd->add_option("-x,--multiplier", opts->multiplier, "Original timing sped up X times (2 = twice as fast)")
       ->check(finite_range(1e-6, 1e9));
   cmd->add_option("-p,--pps", opts->pps, "Fixed rate in packets per second")->check(finite_range(1e-3, 1e10));
@@ -239,7 +278,8 @@ Runner add_replay(CLI::App& app) {
       "  flowreplay replay trace.pcap -i veth0 --multiplier 2 --loop 3\n"
       "  flowreplay replay trace.pcap.gz -i veth0 --pps 100000 --limit 1000000\n"
       "  flowreplay replay a.pcap b.pcap -i veth0 --topspeed --preload\n"
-      "  flowreplay replay trace.pcap -i veth0 --loop 10 --loop-ip-offset 65536 --dst-mac 02:00:00:00:00:02\n"));
+      "  flowreplay replay trace.pcap -i veth0 --loop 10 --loop-ip-offset 65536 --dst-mac 02:00:00:00:00:02\n"
+      "  flowreplay replay flows.ipfix --ipfix udp://127.0.0.1:4739 --multiplier 10 --loop 3\n"));
   return [opts]() { return run_replay(*opts); };
 }
 
