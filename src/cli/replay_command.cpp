@@ -51,6 +51,7 @@ struct ReplayCommandOptions {
   std::uint64_t loop_ip_offset = 0;
   // IPFIX files to a collector.
   std::string ipfix;
+  std::string netflow9;
   double rate = 0;
 };
 
@@ -99,11 +100,14 @@ std::string summary_counts(const ReplayStats& s) {
 
 int replay_ipfix(const ReplayCommandOptions& o) {
   if (!o.interface.empty()) throw UsageError("replay: IPFIX files go to a collector (--ipfix URL), not onto an interface (-i)");
-  if (o.ipfix.empty()) throw UsageError("replay: an IPFIX file is resent to a collector: give --ipfix udp://HOST:PORT or tcp://HOST:PORT");
+  if (o.ipfix.empty() == o.netflow9.empty()) {
+    throw UsageError("replay: an IPFIX file is resent to one collector: give --ipfix udp://HOST:PORT (or tcp://) or --netflow9 udp://HOST:PORT");
+  }
   if (o.mbps > 0) throw UsageError("replay: --mbps paces frames; an IPFIX file is paced by its export times, --pps (messages/s) or --rate (records/s)");
   IpfixReplayOptions r;
   r.inputs = o.inputs;
-  r.collector = o.ipfix;
+  r.collector = o.ipfix.empty() ? o.netflow9 : o.ipfix;
+  r.netflow9 = !o.netflow9.empty();
   if (o.multiplier > 0) r.multiplier = o.multiplier;
   if (o.pps > 0) r.speed = IpfixSpeed::kMessageRate, r.rate = o.pps;
   if (o.rate > 0) r.speed = IpfixSpeed::kRecordRate, r.rate = o.rate;
@@ -113,7 +117,7 @@ int replay_ipfix(const ReplayCommandOptions& o) {
   r.loops = o.loops;
   r.loop_delay = duration_option(o.loop_delay, "--loop-delay");
   r.quiet = o.quiet;
-  return run_ipfix_replay(r);
+  return r.netflow9 ? run_ipfix_to_netflow9(r) : run_ipfix_replay(r);
 }
 
 int run_replay(const ReplayCommandOptions& o) {
@@ -126,8 +130,8 @@ int run_replay(const ReplayCommandOptions& o) {
     throw UsageError("replay: give captures or IPFIX files, not both in one run");
   }
   if (ipfix_inputs > 0) return replay_ipfix(o);
-  if (!o.ipfix.empty() || o.rate > 0) {
-    throw UsageError("replay: --ipfix and --rate resend IPFIX files; the inputs are captures (send them with -i IFACE)");
+  if (!o.ipfix.empty() || !o.netflow9.empty() || o.rate > 0) {
+    throw UsageError("replay: --ipfix, --netflow9 and --rate resend IPFIX files; the inputs are captures (send them with -i IFACE)");
   }
   if (o.interface.empty()) throw UsageError("replay: captures are sent onto an interface: give -i IFACE");
   if (o.pps > 0) options.speed = ReplaySpeed::kPps, options.pps = o.pps;
@@ -240,6 +244,8 @@ Runner add_replay(CLI::App& app) {
   cmd->add_option("--ipfix", opts->ipfix,
                   "IPFIX files: the collector to resend their messages to, udp://HOST:PORT or tcp://HOST:PORT (at the pacing "
                   "of their export times; templates carried over)");
+  cmd->add_option("--netflow9", opts->netflow9,
+                  "IPFIX files: resend their flow records as NetFlow v9 to udp://HOST:PORT, paced by the flows' ends");
   cmd->add_option("--rate", opts->rate, "IPFIX files: a fixed rate in data records per second")->check(finite_range(1e-3, 1e10));
   cmd->add_option("-x,--multiplier", opts->multiplier, "Original timing sped up X times (2 = twice as fast)")
       ->check(finite_range(1e-6, 1e9));

@@ -20,6 +20,7 @@ enum class IpfixSpeed : std::uint8_t {
 struct IpfixReplayOptions {
   std::vector<std::string> inputs;
   std::string collector;  // udp://HOST:PORT or tcp://HOST:PORT
+  bool netflow9 = false;  // re-encode the records as NetFlow v9 (to a UDP collector)
   IpfixSpeed speed = IpfixSpeed::kExportTime;
   double multiplier = 1.0;
   double rate = 0;
@@ -34,5 +35,8 @@ struct IpfixReplayOptions {
 bool is_ipfix_file(const std::string& path);
 
 int run_ipfix_replay(const IpfixReplayOptions& options);
+
+// The records of IPFIX files (as IpfixReader reads them) as NetFlow v9, paced by their flows' ends.
+int run_ipfix_to_netflow9(const IpfixReplayOptions& options);
 
 }  // namespace flowreplay::cli

@@ -78,6 +78,16 @@ def ipfixdump_records(path):
     return recs
 
 
+def _udp_bound(port):
+    """Whether a UDP socket on this host is bound to `port` (/proc/net/udp, IPv4)."""
+    with open("/proc/net/udp") as f:
+        for line in f.readlines()[1:]:
+            local = line.split()[1]
+            if int(local.split(":")[1], 16) == port:
+                return True
+    return False
+
+
 def nfcapd_collect(workdir, send):
     """Runs nfcapd on a free loopback UDP port, calls send(port), stops nfcapd (SIGINT flushes its
     file) and returns the path of the file it wrote (None when it wrote none)."""
@@ -87,7 +97,11 @@ def nfcapd_collect(workdir, send):
     collector = subprocess.Popen(["nfcapd", "-b", "127.0.0.1", "-p", str(port), "-w", store, "-t", "3600"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        time.sleep(1.0)
+        # Ready once its socket is bound (at most 10 s): records sent before would be lost.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not _udp_bound(port):
+            time.sleep(0.05)
+        time.sleep(0.2)
         send(port)
         time.sleep(1.0)
     finally:

@@ -8,6 +8,7 @@ wrong combinations of inputs and options, an unreachable collector.
 Usage: replay_ipfix_test.py FLOWREPLAY
 """
 import collections
+import datetime
 import os
 import struct
 import subprocess
@@ -94,13 +95,44 @@ def send(port):
     c.equal(res.returncode, 0, f"udp: exit 0 ({res.stderr.strip()})")
 
 
-nf = nfcapd_collect(d, send)
+nf = nfcapd_collect(os.path.join(d, "ipfix-udp"), send)
 c.check(nf is not None, "udp: nfcapd wrote a file")
 if nf:
     nfdump_csv(nf, csv_path)
     # Record rows (48 columns); the summary nfdump appends has a handful.
     rows = [line for line in open(csv_path).read().splitlines()[1:] if line.count(",") > 20]
     c.equal(len(rows), 2 * sum(file_records.values()), "udp: nfcapd stored every record of both loops")
+
+# --netflow9: the file's records re-encoded as NetFlow v9; the second loop's are the first's,
+# (record span, whole seconds, + 1 s) later.
+csv9 = os.path.join(d, "nf9.csv")
+
+
+def send9(port):
+    res = run([binary, "replay", ipfix, "--netflow9", f"udp://127.0.0.1:{port}", "--multiplier", "50", "--loop", "2"])
+    c.equal(res.returncode, 0, f"netflow9: exit 0 ({res.stderr.strip()})")
+
+
+nf = nfcapd_collect(os.path.join(d, "netflow9"), send9)
+c.check(nf is not None, "netflow9: nfcapd wrote a file")
+if nf:
+    nfdump_csv(nf, csv9)
+    lines = open(csv9).read().splitlines()
+    header = lines[0].split(",")
+    recs = [dict(zip(header, line.split(","))) for line in lines[1:] if line.count(",") > 20]
+    c.equal(len(recs), 2 * sum(file_records.values()), "netflow9: nfcapd stored every record of both loops")
+    starts = [k[7] for k in file_records.elements()]
+    ends = [k[8] for k in file_records.elements()]
+    shift = ((max(ends) - min(starts)) // 1000 + 1)  # seconds, as docs/replay.md gives it
+
+    def key(x, seconds):
+        ts = int(datetime.datetime.strptime(x["ts"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=datetime.timezone.utc).timestamp())
+        return (x["sa"], x["da"], x["sp"], x["dp"], x["pr"], x["ipkt"], x["ibyt"], ts - seconds)
+
+    counts = collections.Counter(key(x, 0) for x in recs)
+    first_half = collections.Counter(key(x, 0) for x in recs[:len(recs) // 2])
+    second_half = collections.Counter(key(x, shift) for x in recs[len(recs) // 2:])
+    c.check(first_half == second_half, f"netflow9: the second loop is the first, {shift} s later")
 
 # Errors.
 pcap = os.path.join(d, "x.pcapng")
