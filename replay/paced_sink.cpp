@@ -27,7 +27,9 @@ PacedRecordSink::PacedRecordSink(FlowRecordSink& inner, Clock& clock, const Paci
     : inner_(inner), pacing_(pacing), pacer_(clock, pacer_multiplier(pacing)) {}
 
 void PacedRecordSink::write(const FlowRecord& record) {
-  if (pacing_.mode == Pacing::Mode::kRealtime) inner_.flush();
+  // What the inner sink holds leaves before a wait (every record at its time), and only then:
+  // records due at once share messages.
+  if (pacing_.mode == Pacing::Mode::kRealtime && pacer_.would_wait(record.end)) inner_.flush();
   wait_due(pacer_, pacing_, records_, record.end);
   records_ += inner_.records_for(record);
   inner_.write(record);

@@ -24,10 +24,15 @@ Duration Pacer::wait(Timestamp trace_time) {
     wall0_ = clock_.now();
     return 0;
   }
-  const auto offset = static_cast<Duration>(static_cast<double>(trace_time - trace0_) / multiplier_);
-  const Timestamp due = wall0_ + offset;
+  const Timestamp due = due_at(trace_time);
   const Timestamp now = wait_until(clock_, due);
   return now > due ? now - due : 0;
+}
+
+bool Pacer::would_wait(Timestamp trace_time) { return started_ && due_at(trace_time) > clock_.now(); }
+
+Timestamp Pacer::due_at(Timestamp trace_time) const {
+  return wall0_ + static_cast<Duration>(static_cast<double>(trace_time - trace0_) / multiplier_);
 }
 
 }  // namespace flowreplay

@@ -68,11 +68,12 @@ TEST(PacedRecordSink, RealtimeFlushesThenWaitsForTheFlowsEnd) {
   LogSink inner(clock);
   PacedRecordSink paced(inner, clock, {Pacing::Mode::kRealtime, 0, 2.0});  // twice as fast
   paced.write(record(10 * kNanosPerSecond, 0));
-  paced.write(record(14 * kNanosPerSecond, 0));  // 4 s of trace: 2 s later
-  const std::vector<std::string> want = {"flush", "write 10000000000", "flush", "write 14000000000"};
+  paced.write(record(10 * kNanosPerSecond, 0));  // due at once: no flush, it joins the first
+  paced.write(record(14 * kNanosPerSecond, 0));  // 4 s of trace: 2 s later, after a flush
+  const std::vector<std::string> want = {"write 10000000000", "write 10000000000", "flush", "write 14000000000"};
   EXPECT_EQ(inner.log, want);
-  ASSERT_EQ(inner.times.size(), 2u);
-  EXPECT_TRUE(on_time(inner.times[1], inner.times[0] + 2 * kNanosPerSecond)) << inner.times[1] - inner.times[0];
+  ASSERT_EQ(inner.times.size(), 3u);
+  EXPECT_TRUE(on_time(inner.times[2], inner.times[0] + 2 * kNanosPerSecond)) << inner.times[2] - inner.times[0];
 }
 
 class CountingPacketSink : public PacketSink {

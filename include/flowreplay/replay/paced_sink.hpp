@@ -25,7 +25,8 @@ struct Pacing {
 
 // Flow records: with kRate, `rate` counts the records the inner sink makes (records_for: a one-way
 // exporter sends a biflow as two); with kRealtime a record is due when its flow ended, and what
-// the inner sink buffered is flushed before the wait, so every record leaves at its time.
+// the inner sink buffered is flushed before a wait, so every record leaves at its time (records
+// already due when they arrive share messages).
 class PacedRecordSink : public FlowRecordSink {
  public:
   PacedRecordSink(FlowRecordSink& inner, Clock& clock, const Pacing& pacing);

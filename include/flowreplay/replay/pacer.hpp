@@ -23,8 +23,12 @@ class Pacer {
   // Waits until the event stamped `trace_time` is due; the first call sets the origin.
   // Returns how late the event is released (ns, >= 0).
   Duration wait(Timestamp trace_time);
+  // Whether wait(trace_time) would have to wait (false before the first event).
+  [[nodiscard]] bool would_wait(Timestamp trace_time);
 
  private:
+  [[nodiscard]] Timestamp due_at(Timestamp trace_time) const;
+
   Clock& clock_;
   double multiplier_;
   bool started_ = false;
