@@ -9,9 +9,11 @@
 #include <pcap/pcap.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <set>
@@ -109,6 +111,83 @@ class AfPacketSender : public InterfaceSender {
   std::vector<mmsghdr> msgs_;
 };
 
+// AF_PACKET with a PACKET_TX_RING (TPACKET_V2): frames are copied into a ring shared with the
+// kernel, and one send() call hands the kernel every frame marked ready; it returns once they
+// have left.
+class TxRingSender : public InterfaceSender {
+ public:
+  TxRingSender(int fd, std::uint8_t* ring, std::size_t frame_size, std::size_t frames, std::size_t batch)
+      : InterfaceSender(batch), fd_(fd), ring_(ring), frame_size_(frame_size), frames_(frames) {}
+  ~TxRingSender() override {
+    ::munmap(ring_, frame_size_ * frames_);
+    ::close(fd_);
+  }
+  TxRingSender(const TxRingSender&) = delete;
+  TxRingSender& operator=(const TxRingSender&) = delete;
+  [[nodiscard]] SenderKind kind() const override { return SenderKind::kTxRing; }
+
+ protected:
+  void send(std::span<const Frame> frames) override {
+    std::size_t i = 0;
+    while (i < frames.size()) {
+      // Fill as many free slots as the batch and the ring allow, then let the kernel send them.
+      std::size_t filled = 0;
+      const std::size_t first = next_;
+      while (i < frames.size() && filled < frames_) {
+        auto* hdr = reinterpret_cast<tpacket2_hdr*>(ring_ + next_ * frame_size_);
+        if (hdr->tp_status != TP_STATUS_AVAILABLE) break;
+        const Frame& f = frames[i];
+        if (f.len > frame_size_ - kData) {
+          failed(EMSGSIZE);
+          ++i;
+          continue;
+        }
+        std::memcpy(reinterpret_cast<std::uint8_t*>(hdr) + kData, f.data, f.len);
+        hdr->tp_len = static_cast<std::uint32_t>(f.len);
+        __atomic_store_n(&hdr->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+        next_ = (next_ + 1) % frames_;
+        ++filled;
+        ++i;
+      }
+      unsigned busy = 0;
+      while (::send(fd_, nullptr, 0, 0) < 0) {  // blocking: returns once the ring's frames left
+        const int err = errno;
+        if (err == EINTR && !stop_requested()) continue;
+        if ((err == ENOBUFS || err == EAGAIN) && ++busy < 100000 && !stop_requested()) {
+          sched_yield();
+          continue;
+        }
+        failed(err);
+        break;
+      }
+      // Every slot filled above is now sent, refused for its format, or (after an error) still
+      // waiting: count each, and give the slots back.
+      for (std::size_t k = 0, slot = first; k < filled; ++k, slot = (slot + 1) % frames_) {
+        auto* hdr = reinterpret_cast<tpacket2_hdr*>(ring_ + slot * frame_size_);
+        const unsigned status = __atomic_load_n(&hdr->tp_status, __ATOMIC_ACQUIRE);
+        if (status == TP_STATUS_AVAILABLE) {
+          sent(1, hdr->tp_len);
+        } else {
+          failed(status == TP_STATUS_WRONG_FORMAT ? EINVAL : EIO);
+          __atomic_store_n(&hdr->tp_status, TP_STATUS_AVAILABLE, __ATOMIC_RELEASE);
+        }
+      }
+      if (filled == 0 && i < frames.size()) {  // no slot came free: the kernel is stuck
+        failed(EIO);
+        ++i;
+      }
+    }
+  }
+
+ private:
+  static constexpr std::size_t kData = TPACKET2_HDRLEN - sizeof(sockaddr_ll);  // where a frame's bytes go
+  int fd_;
+  std::uint8_t* ring_;
+  std::size_t frame_size_;
+  std::size_t frames_;
+  std::size_t next_ = 0;
+};
+
 // libpcap's pcap_inject: one call per frame, wherever libpcap can send.
 class PcapSender : public InterfaceSender {
  public:
@@ -157,6 +236,47 @@ std::unique_ptr<InterfaceSender> open_af_packet(const InterfaceInfo& in, std::si
   return std::make_unique<AfPacketSender>(fd.release(), batch);
 }
 
+std::unique_ptr<InterfaceSender> open_tx_ring(const InterfaceInfo& in, std::size_t batch) {
+  Fd fd(::socket(AF_PACKET, SOCK_RAW, 0));
+  if (fd.get() < 0) {
+    const int err = errno;
+    if (err == EPERM || err == EACCES) {
+      throw IoError(in.name, std::string("cannot open a raw socket (") + std::strerror(err) + "); " + kCapabilityHint, 0);
+    }
+    throw IoError(in.name, "cannot open an AF_PACKET socket", err);
+  }
+  const int version = TPACKET_V2;
+  if (::setsockopt(fd.get(), SOL_PACKET, PACKET_VERSION, &version, sizeof version) != 0) {
+    throw IoError(in.name, "PACKET_VERSION TPACKET_V2", errno);
+  }
+  const int one = 1;
+  static_cast<void>(::setsockopt(fd.get(), SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one));
+  // Slots big enough for the interface's largest frame (MTU + Ethernet header + a VLAN tag).
+  std::size_t frame_size = 2048;
+  while (frame_size < TPACKET2_HDRLEN + in.mtu + 18 + 4) frame_size *= 2;
+  const std::size_t block_size = std::max<std::size_t>(frame_size, 65536);
+  const std::size_t blocks = 32;
+  tpacket_req req{};
+  req.tp_block_size = static_cast<unsigned>(block_size);
+  req.tp_block_nr = static_cast<unsigned>(blocks);
+  req.tp_frame_size = static_cast<unsigned>(frame_size);
+  req.tp_frame_nr = static_cast<unsigned>(block_size / frame_size * blocks);
+  if (::setsockopt(fd.get(), SOL_PACKET, PACKET_TX_RING, &req, sizeof req) != 0) {
+    throw IoError(in.name, "PACKET_TX_RING", errno);
+  }
+  void* ring = ::mmap(nullptr, block_size * blocks, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
+  if (ring == MAP_FAILED) throw IoError(in.name, "mmap of the TX ring", errno);
+  sockaddr_ll addr{};
+  addr.sll_family = AF_PACKET;
+  addr.sll_ifindex = static_cast<int>(in.index);
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    const int err = errno;
+    ::munmap(ring, block_size * blocks);
+    throw IoError(in.name, "cannot bind an AF_PACKET socket to the interface", err);
+  }
+  return std::make_unique<TxRingSender>(fd.release(), static_cast<std::uint8_t*>(ring), frame_size, req.tp_frame_nr, batch);
+}
+
 std::unique_ptr<InterfaceSender> open_pcap(const InterfaceInfo& in, std::size_t batch) {
   char error[PCAP_ERRBUF_SIZE] = {};
   pcap_t* handle = pcap_create(in.name.c_str(), error);
@@ -201,6 +321,7 @@ std::optional<SenderKind> sender_kind_from_name(std::string_view name) {
   if (name == "auto") return SenderKind::kAuto;
   if (name == "af_packet") return SenderKind::kAfPacket;
   if (name == "pcap") return SenderKind::kPcap;
+  if (name == "tx_ring") return SenderKind::kTxRing;
   return std::nullopt;
 }
 
@@ -210,6 +331,8 @@ const char* sender_name(SenderKind kind) {
       return "af_packet";
     case SenderKind::kPcap:
       return "pcap";
+    case SenderKind::kTxRing:
+      return "tx_ring";
     case SenderKind::kAuto:
       break;
   }
@@ -245,6 +368,8 @@ std::unique_ptr<InterfaceSender> open_sender(SenderKind kind, const InterfaceInf
       return open_af_packet(interface, batch);
     case SenderKind::kPcap:
       return open_pcap(interface, batch);
+    case SenderKind::kTxRing:
+      return open_tx_ring(interface, batch);
     case SenderKind::kAuto:
       break;
   }

@@ -315,8 +315,8 @@ Runner add_gen(CLI::App& app) {
       ->group("Onto an interface");
   gen->add_option("--mbps", opts->mbps, "With -i: a fixed rate in Mbit/s")->check(finite_range(1e-6, 1e7))->group("Onto an interface");
   gen->add_flag("--topspeed", opts->topspeed, "With -i: as fast as the interface takes them")->group("Onto an interface");
-  gen->add_option("--sender", opts->sender, "With -i: auto (default), af_packet or pcap")
-      ->check(CLI::IsMember({"auto", "af_packet", "pcap"}))
+  gen->add_option("--sender", opts->sender, "With -i: auto (default), af_packet, tx_ring or pcap")
+      ->check(CLI::IsMember({"auto", "af_packet", "tx_ring", "pcap"}))
       ->group("Onto an interface");
   gen->footer(help_footer(
       "  flowreplay gen --pcap out.pcapng                       # the built-in mix, 10 000 flows\n"

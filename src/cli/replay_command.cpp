@@ -144,7 +144,7 @@ int run_replay(const ReplayCommandOptions& o) {
   options.loop_delay = duration_option(o.loop_delay, "--loop-delay");
   FrameRewriter rewriter(rewrite_options(o));
   const auto kind = sender_kind_from_name(o.sender);
-  if (!kind) throw UsageError("replay: --sender: unknown sender '" + o.sender + "' (auto, af_packet or pcap)");
+  if (!kind) throw UsageError("replay: --sender: unknown sender '" + o.sender + "' (auto, af_packet, tx_ring or pcap)");
   std::size_t stdin_inputs = 0;
   for (const auto& in : o.inputs) stdin_inputs += in == "-" ? 1 : 0;
   if (stdin_inputs > 1) throw UsageError("replay: stdin (-) can be read once only");
@@ -258,8 +258,10 @@ Runner add_replay(CLI::App& app) {
       ->check(whole_range(0, UINT64_MAX));
   cmd->add_option("--loop-delay", opts->loop_delay, "Pause between loops (e.g. 1s; default 0)");
   cmd->add_flag("-K,--preload", opts->preload, "Read the inputs into memory first (fast loops, no disk reads while sending)");
-  cmd->add_option("--sender", opts->sender, "How frames leave: auto (default: af_packet), af_packet or pcap (pcap_inject)")
-      ->check(CLI::IsMember({"auto", "af_packet", "pcap"}));
+  cmd->add_option("--sender", opts->sender,
+                  "How frames leave: auto (default: af_packet), af_packet (sendmmsg), tx_ring (PACKET_TX_RING) or pcap "
+                  "(pcap_inject)")
+      ->check(CLI::IsMember({"auto", "af_packet", "tx_ring", "pcap"}));
   cmd->add_option("--src-mac", opts->src_mac, "Rewrite every frame's source MAC")->group("Rewriting");
   cmd->add_option("--dst-mac", opts->dst_mac, "Rewrite every frame's destination MAC")->group("Rewriting");
   cmd->add_option("--map-net", opts->map_net,

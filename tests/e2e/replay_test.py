@@ -140,7 +140,7 @@ write_pcap(pcap_ns, frames, nanos=True)
 want = [f for _, f in frames]
 
 # Byte for byte and in order, with each sender, from a file, gzip-compressed, and from stdin.
-for sender in ("af_packet", "pcap"):
+for sender in ("af_packet", "tx_ring", "pcap"):
     r, got = replay([pcap_ns, "--sender", sender, "--topspeed"], len(want), "top-" + sender)
     c.equal(r.returncode, 0, f"{sender}: exit code ({r.stderr.strip()})")
     c.equal(len(got), len(want), f"{sender}: frames received")
@@ -164,9 +164,11 @@ c.equal(r.returncode, 0, "gen makes a pcapng to replay")
 conv = os.path.join(d, "gen-conv.pcap")
 r = run(["tcpdump", "-r", gen_ng, "-w", conv, "--time-stamp-precision=nano"])
 gen_want = [f for _, f in read_pcap(conv)]
-r, got = replay([gen_ng, "--multiplier", "50"], len(gen_want), "gen")
-c.equal(r.returncode, 0, f"gen pcapng: exit code ({r.stderr.strip()})")
-c.check(len(gen_want) > 100 and [g for _, g in got] == gen_want, f"gen pcapng: all {len(gen_want)} frames byte for byte")
+for sender in ("af_packet", "tx_ring", "pcap"):
+    r, got = replay([gen_ng, "--multiplier", "50", "--sender", sender], len(gen_want), "gen-" + sender)
+    c.equal(r.returncode, 0, f"gen pcapng, {sender}: exit code ({r.stderr.strip()})")
+    c.check(len(gen_want) > 100 and [g for _, g in got] == gen_want,
+            f"gen pcapng, {sender}: all {len(gen_want)} frames byte for byte")
 
 # gen -i: the synthesizer's packets straight onto the interface. The same seed written to a file
 # gives the frames to expect; the report of the run on the wire is the file run's, row for row.
@@ -175,16 +177,17 @@ r = run([binary, "gen", "-q", "--flows", "30", "--seed", "5", "--pcap", file_ng,
 conv = os.path.join(d, "gen30.pcap")
 run(["tcpdump", "-r", file_ng, "-w", conv])
 gen30 = read_pcap(conv)
-cap = Capture("gen-wire.pcap", len(gen30))
-r = ns_run([binary, "gen", "--flows", "30", "--seed", "5", "-i", "va", "--multiplier", "20", "--report",
-            os.path.join(d, "wire-truth.csv")], timeout=120)
-got = cap.frames(timeout=30)
-c.equal(r.returncode, 0, f"gen -i: exit code ({r.stderr.strip()})")
-c.check(len(gen30) > 100 and [g for _, g in got] == [f for _, f in gen30],
-        f"gen -i: the {len(gen30)} frames of the same seed's file, byte for byte, in order")
-c.check(open(os.path.join(d, "wire-truth.csv")).read() == open(os.path.join(d, "file-truth.csv")).read(),
-        "gen -i: the report is the file run's")
-c.check("sent on va (af_packet sender)" in r.stderr, "gen -i: the summary says where the packets went")
+for sender in ("tx_ring", "pcap", "af_packet"):  # af_packet last: its run is checked for timing below
+    cap = Capture(f"gen-wire-{sender}.pcap", len(gen30))
+    r = ns_run([binary, "gen", "--flows", "30", "--seed", "5", "-i", "va", "--multiplier", "20", "--sender", sender,
+                "--report", os.path.join(d, "wire-truth.csv")], timeout=120)
+    got = cap.frames(timeout=30)
+    c.equal(r.returncode, 0, f"gen -i, {sender}: exit code ({r.stderr.strip()})")
+    c.check(len(gen30) > 100 and [g for _, g in got] == [f for _, f in gen30],
+            f"gen -i, {sender}: the {len(gen30)} frames of the same seed's file, byte for byte, in order")
+    c.check(open(os.path.join(d, "wire-truth.csv")).read() == open(os.path.join(d, "file-truth.csv")).read(),
+            f"gen -i, {sender}: the report is the file run's")
+    c.check(f"sent on va ({sender} sender)" in r.stderr, f"gen -i, {sender}: the summary says where the packets went")
 if len(got) == len(gen30):
     g0, f0 = got[0][0], gen30[0][0]
     signed = [(g - g0) - (f - f0) / 20 for (g, _), (f, _) in zip(got, gen30)]
@@ -294,7 +297,7 @@ ns_run(["ip", "link", "add", "vdown", "type", "veth", "peer", "name", "vdown2"])
 r = ns_run([binary, "replay", "-i", "vdown", pcap_ns])
 c.equal(r.returncode, 1, "interface down: exit 1")
 c.check("is down" in r.stderr and "ip link set vdown up" in r.stderr, f"interface down: says how to bring it up ({r.stderr.strip()})")
-for sender in ("af_packet", "pcap"):
+for sender in ("af_packet", "tx_ring", "pcap"):
     r = ns_run(["setpriv", "--bounding-set=-net_raw", "--inh-caps=-net_raw", binary, "replay", "-i", "va", "--sender", sender,
                 pcap_ns])
     c.equal(r.returncode, 1, f"no CAP_NET_RAW ({sender}): exit 1")

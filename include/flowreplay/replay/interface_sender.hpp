@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Frames onto a network interface. A sender is a PacketSink: frames are built (or copied) into
 // its queue with reserve/commit and leave in batches, when the batch is full or at flush(). The
-// kinds: AF_PACKET (a raw socket bound to the interface, PACKET_QDISC_BYPASS, sendmmsg batches)
-// and libpcap's pcap_inject (the portable fallback). docs/replay.md compares them.
+// kinds: AF_PACKET (a raw socket bound to the interface, PACKET_QDISC_BYPASS, sendmmsg batches),
+// AF_PACKET with a PACKET_TX_RING (frames written into a ring shared with the kernel, one call
+// per batch), and libpcap's pcap_inject (the portable fallback). docs/replay.md compares them.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +30,7 @@ struct InterfaceInfo {
 // Looks the interface up; UsageError naming the interfaces there are when it does not exist.
 InterfaceInfo interface_info(const std::string& name);
 
-enum class SenderKind : std::uint8_t { kAuto, kAfPacket, kPcap };
+enum class SenderKind : std::uint8_t { kAuto, kAfPacket, kTxRing, kPcap };
 [[nodiscard]] std::optional<SenderKind> sender_kind_from_name(std::string_view name);
 [[nodiscard]] const char* sender_name(SenderKind kind);
 
