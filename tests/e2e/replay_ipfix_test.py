@@ -86,40 +86,34 @@ while pos + 16 <= len(stream):
 c.check(seqs[0] == 0 and all(b >= a for a, b in zip(seqs, seqs[1:])) and len(seqs) == 3 * len(exports),
         "tcp, 3 loops: sequence numbers start at 0 and keep growing across loops")
 
-# UDP into nfcapd: every record of both loops stored.
-csv_path = os.path.join(d, "nfdump.csv")
+def nfcapd_rows(option, name):
+    """Replays the file twice (--multiplier 50) with `option` into nfcapd; the rows nfdump lists
+    (dicts by column), or None when nfcapd wrote no file."""
+    def send(port):
+        res = run([binary, "replay", ipfix, option, f"udp://127.0.0.1:{port}", "--multiplier", "50", "--loop", "2"])
+        c.equal(res.returncode, 0, f"{name}: exit 0 ({res.stderr.strip()})")
 
-
-def send(port):
-    res = run([binary, "replay", ipfix, "--ipfix", f"udp://127.0.0.1:{port}", "--multiplier", "50", "--loop", "2"])
-    c.equal(res.returncode, 0, f"udp: exit 0 ({res.stderr.strip()})")
-
-
-nf = nfcapd_collect(os.path.join(d, "ipfix-udp"), send)
-c.check(nf is not None, "udp: nfcapd wrote a file")
-if nf:
+    nf = nfcapd_collect(os.path.join(d, name), send)
+    c.check(nf is not None, f"{name}: nfcapd wrote a file")
+    if nf is None:
+        return None
+    csv_path = os.path.join(d, name + ".csv")
     nfdump_csv(nf, csv_path)
+    lines = open(csv_path).read().splitlines()
+    header = lines[0].split(",")
     # Record rows (48 columns); the summary nfdump appends has a handful.
-    rows = [line for line in open(csv_path).read().splitlines()[1:] if line.count(",") > 20]
-    c.equal(len(rows), 2 * sum(file_records.values()), "udp: nfcapd stored every record of both loops")
+    return [dict(zip(header, line.split(","))) for line in lines[1:] if line.count(",") > 20]
+
+
+# UDP into nfcapd: every record of both loops stored.
+rows = nfcapd_rows("--ipfix", "ipfix-udp")
+if rows is not None:
+    c.equal(len(rows), 2 * sum(file_records.values()), "ipfix-udp: nfcapd stored every record of both loops")
 
 # --netflow9: the file's records re-encoded as NetFlow v9; the second loop's are the first's,
 # (record span, whole seconds, + 1 s) later.
-csv9 = os.path.join(d, "nf9.csv")
-
-
-def send9(port):
-    res = run([binary, "replay", ipfix, "--netflow9", f"udp://127.0.0.1:{port}", "--multiplier", "50", "--loop", "2"])
-    c.equal(res.returncode, 0, f"netflow9: exit 0 ({res.stderr.strip()})")
-
-
-nf = nfcapd_collect(os.path.join(d, "netflow9"), send9)
-c.check(nf is not None, "netflow9: nfcapd wrote a file")
-if nf:
-    nfdump_csv(nf, csv9)
-    lines = open(csv9).read().splitlines()
-    header = lines[0].split(",")
-    recs = [dict(zip(header, line.split(","))) for line in lines[1:] if line.count(",") > 20]
+recs = nfcapd_rows("--netflow9", "netflow9")
+if recs is not None:
     c.equal(len(recs), 2 * sum(file_records.values()), "netflow9: nfcapd stored every record of both loops")
     starts = [k[7] for k in file_records.elements()]
     ends = [k[8] for k in file_records.elements()]
