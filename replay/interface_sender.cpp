@@ -21,17 +21,18 @@
 
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/stop.hpp"
+#include "xdp_sender.hpp"
 
 namespace flowreplay {
+
+const char* const kCapabilityHint =
+    "sending frames needs CAP_NET_RAW: run as root, or grant it to the program with "
+    "'setcap cap_net_raw,cap_net_admin+ep $(command -v flowreplay)'";
 
 namespace {
 
 constexpr std::size_t kArenaBytes = std::size_t{4} << 20;  // queued frames, 64 of the largest
 constexpr std::size_t kAlign = 64;                         // each frame starts on a cache line
-
-const char* const kCapabilityHint =
-    "sending frames needs CAP_NET_RAW: run as root, or grant it to the program with "
-    "'setcap cap_net_raw,cap_net_admin+ep $(command -v flowreplay)'";
 
 // A socket closed when it goes out of scope.
 class Fd {
@@ -322,6 +323,7 @@ std::optional<SenderKind> sender_kind_from_name(std::string_view name) {
   if (name == "af_packet") return SenderKind::kAfPacket;
   if (name == "pcap") return SenderKind::kPcap;
   if (name == "tx_ring") return SenderKind::kTxRing;
+  if (name == "af_xdp") return SenderKind::kAfXdp;
   return std::nullopt;
 }
 
@@ -333,11 +335,15 @@ const char* sender_name(SenderKind kind) {
       return "pcap";
     case SenderKind::kTxRing:
       return "tx_ring";
+    case SenderKind::kAfXdp:
+      return "af_xdp";
     case SenderKind::kAuto:
       break;
   }
   return "auto";
 }
+
+std::string InterfaceSender::description() const { return std::string(sender_name(kind())) + " sender"; }
 
 InterfaceSender::InterfaceSender(std::size_t batch) : arena_(kArenaBytes), batch_(batch == 0 ? 1 : batch) {}
 
@@ -370,8 +376,14 @@ std::unique_ptr<InterfaceSender> open_sender(SenderKind kind, const InterfaceInf
       return open_pcap(interface, batch);
     case SenderKind::kTxRing:
       return open_tx_ring(interface, batch);
+    case SenderKind::kAfXdp:
+      return open_af_xdp(interface, batch, XdpMode::kAny);
     case SenderKind::kAuto:
       break;
+  }
+  try {  // AF_XDP pays off where the driver reads frames straight from the UMEM
+    return open_af_xdp(interface, batch, XdpMode::kZeroCopyOnly);
+  } catch (const IoError&) {
   }
   try {
     return open_af_packet(interface, batch);

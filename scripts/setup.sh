@@ -4,7 +4,7 @@
 # Packages already installed are left alone; nothing is fetched outside Debian's archive.
 set -euo pipefail
 
-build_deps=(cmake g++ clang-14 libclang-rt-14-dev libfuzzer-14-dev make pkg-config help2man libpcap-dev libfixbuf-dev libyaml-cpp-dev libcli11-dev zlib1g-dev libzstd-dev
+build_deps=(cmake g++ clang-14 libclang-rt-14-dev libfuzzer-14-dev make pkg-config help2man libpcap-dev libfixbuf-dev libyaml-cpp-dev libcli11-dev zlib1g-dev libzstd-dev libxdp-dev libbpf-dev
             libgtest-dev libgmock-dev libbenchmark-dev)
 test_tools=(tshark wireshark-common nfdump libfixbuf-tools tcpdump tcpreplay iproute2 util-linux python3 tzdata clang-tidy gzip zstd)
 

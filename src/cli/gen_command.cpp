@@ -240,8 +240,8 @@ int run_gen(const GenOptions& o) {
   if (wire != nullptr && !o.quiet) {
     const ReplayStats& w = wire->stats();
     const double seconds = static_cast<double>(w.elapsed) / 1e9;
-    std::fprintf(stderr, "  sent on %s (%s sender): %llu packets in %.3f s (%.0f packets/s, %.2f Mbit/s)\n", o.interface.c_str(),
-                 sender_name(sender->kind()), static_cast<unsigned long long>(w.packets), seconds,
+    std::fprintf(stderr, "  sent on %s (%s): %llu packets in %.3f s (%.0f packets/s, %.2f Mbit/s)\n", o.interface.c_str(),
+                 sender->description().c_str(), static_cast<unsigned long long>(w.packets), seconds,
                  seconds > 0 ? static_cast<double>(w.packets) / seconds : 0.0,
                  seconds > 0 ? static_cast<double>(w.bytes) * 8 / seconds / 1e6 : 0.0);
     if (w.timing.count() > 0) {
@@ -315,8 +315,8 @@ Runner add_gen(CLI::App& app) {
       ->group("Onto an interface");
   gen->add_option("--mbps", opts->mbps, "With -i: a fixed rate in Mbit/s")->check(finite_range(1e-6, 1e7))->group("Onto an interface");
   gen->add_flag("--topspeed", opts->topspeed, "With -i: as fast as the interface takes them")->group("Onto an interface");
-  gen->add_option("--sender", opts->sender, "With -i: auto (default), af_packet, tx_ring or pcap")
-      ->check(CLI::IsMember({"auto", "af_packet", "tx_ring", "pcap"}))
+  gen->add_option("--sender", opts->sender, "With -i: auto (default), af_packet, tx_ring, af_xdp or pcap")
+      ->check(CLI::IsMember({"auto", "af_packet", "tx_ring", "af_xdp", "pcap"}))
       ->group("Onto an interface");
   gen->footer(help_footer(
       "  flowreplay gen --pcap out.pcapng                       # the built-in mix, 10 000 flows\n"

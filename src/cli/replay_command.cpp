@@ -144,7 +144,7 @@ int run_replay(const ReplayCommandOptions& o) {
   options.loop_delay = duration_option(o.loop_delay, "--loop-delay");
   FrameRewriter rewriter(rewrite_options(o));
   const auto kind = sender_kind_from_name(o.sender);
-  if (!kind) throw UsageError("replay: --sender: unknown sender '" + o.sender + "' (auto, af_packet, tx_ring or pcap)");
+  if (!kind) throw UsageError("replay: --sender: unknown sender '" + o.sender + "' (auto, af_packet, tx_ring, af_xdp or pcap)");
   std::size_t stdin_inputs = 0;
   for (const auto& in : o.inputs) stdin_inputs += in == "-" ? 1 : 0;
   if (stdin_inputs > 1) throw UsageError("replay: stdin (-) can be read once only");
@@ -194,8 +194,8 @@ int run_replay(const ReplayCommandOptions& o) {
   for (const auto& t : s.truncated) std::fprintf(stderr, "flowreplay replay: warning: %s\n", t.c_str());
   const bool oversize_fails = o.strict && s.skipped_oversize > 0;
   if (!o.quiet) {
-    std::fprintf(stderr, "flowreplay replay: %s on %s (%s sender)\n", summary_counts(s).c_str(), o.interface.c_str(),
-                 sender_name(sender->kind()));
+    std::fprintf(stderr, "flowreplay replay: %s on %s (%s)\n", summary_counts(s).c_str(), o.interface.c_str(),
+                 sender->description().c_str());
     if (s.timing.count() > 0) {
       std::fprintf(stderr, "  timing error (release - schedule): median %s us, p99 %s us, max %s us\n",
                    micros(s.timing.quantile(0.5)).c_str(), micros(s.timing.quantile(0.99)).c_str(),
@@ -259,9 +259,9 @@ Runner add_replay(CLI::App& app) {
   cmd->add_option("--loop-delay", opts->loop_delay, "Pause between loops (e.g. 1s; default 0)");
   cmd->add_flag("-K,--preload", opts->preload, "Read the inputs into memory first (fast loops, no disk reads while sending)");
   cmd->add_option("--sender", opts->sender,
-                  "How frames leave: auto (default: af_packet), af_packet (sendmmsg), tx_ring (PACKET_TX_RING) or pcap "
-                  "(pcap_inject)")
-      ->check(CLI::IsMember({"auto", "af_packet", "tx_ring", "pcap"}));
+                  "How frames leave: auto (default: af_xdp where the driver has zero-copy, else af_packet), af_packet "
+                  "(sendmmsg), tx_ring (PACKET_TX_RING), af_xdp (zero-copy or copy mode) or pcap (pcap_inject)")
+      ->check(CLI::IsMember({"auto", "af_packet", "tx_ring", "af_xdp", "pcap"}));
   cmd->add_option("--src-mac", opts->src_mac, "Rewrite every frame's source MAC")->group("Rewriting");
   cmd->add_option("--dst-mac", opts->dst_mac, "Rewrite every frame's destination MAC")->group("Rewriting");
   cmd->add_option("--map-net", opts->map_net,

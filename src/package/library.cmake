@@ -3,7 +3,7 @@
 # a CMake package (find_package(flowreplay)) and a pkg-config file (flowreplay.pc).
 get_property(stages GLOBAL PROPERTY FLOWREPLAY_STAGES)
 
-set(FLOWREPLAY_LINK_DEPS PkgConfig::PCAP PkgConfig::FIXBUF PkgConfig::ZLIB PkgConfig::ZSTD yaml-cpp)
+set(FLOWREPLAY_LINK_DEPS PkgConfig::PCAP PkgConfig::FIXBUF PkgConfig::ZLIB PkgConfig::ZSTD PkgConfig::XDP yaml-cpp)
 foreach(kind shared static)
   string(TOUPPER ${kind} type)
   add_library(flowreplay_${kind} ${type})

@@ -136,6 +136,7 @@ def topspeed(name, file, frames, size):
     print(f"== {name}")
     tools = {"flowreplay (af_packet)": [args.flowreplay, "replay", "-q", "-i", "va", "--topspeed", "--sender", "af_packet"],
              "flowreplay (tx_ring)": [args.flowreplay, "replay", "-q", "-i", "va", "--topspeed", "--sender", "tx_ring"],
+             "flowreplay (af_xdp)": [args.flowreplay, "replay", "-q", "-i", "va", "--topspeed", "--sender", "af_xdp"],
              "flowreplay (pcap)": [args.flowreplay, "replay", "-q", "-i", "va", "--topspeed", "--sender", "pcap"],
              "tcpreplay": [args.tcpreplay, "-q", "-i", "va", "--topspeed"]}
     rows = {tool: [] for tool in tools}

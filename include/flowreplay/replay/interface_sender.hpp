@@ -3,7 +3,9 @@
 // its queue with reserve/commit and leave in batches, when the batch is full or at flush(). The
 // kinds: AF_PACKET (a raw socket bound to the interface, PACKET_QDISC_BYPASS, sendmmsg batches),
 // AF_PACKET with a PACKET_TX_RING (frames written into a ring shared with the kernel, one call
-// per batch), and libpcap's pcap_inject (the portable fallback). docs/replay.md compares them.
+// per batch), AF_XDP (libxdp: frames copied into a UMEM and handed over on a TX ring, zero-copy
+// where the driver has it, copy mode otherwise), and libpcap's pcap_inject (the portable
+// fallback). docs/replay.md compares them.
 #pragma once
 
 #include <cstdint>
@@ -30,7 +32,7 @@ struct InterfaceInfo {
 // Looks the interface up; UsageError naming the interfaces there are when it does not exist.
 InterfaceInfo interface_info(const std::string& name);
 
-enum class SenderKind : std::uint8_t { kAuto, kAfPacket, kTxRing, kPcap };
+enum class SenderKind : std::uint8_t { kAuto, kAfPacket, kTxRing, kAfXdp, kPcap };
 [[nodiscard]] std::optional<SenderKind> sender_kind_from_name(std::string_view name);
 [[nodiscard]] const char* sender_name(SenderKind kind);
 
@@ -51,6 +53,8 @@ class InterfaceSender : public PacketSink {
   // The last send error (errno), 0 while there was none.
   [[nodiscard]] int last_error() const { return last_error_; }
   [[nodiscard]] virtual SenderKind kind() const = 0;
+  // For summaries: "af_packet sender", "af_xdp sender, copy mode", ...
+  [[nodiscard]] virtual std::string description() const;
 
  protected:
   struct Frame {
@@ -71,8 +75,8 @@ class InterfaceSender : public PacketSink {
   int last_error_ = 0;
 };
 
-// Opens a sender on the interface: kAuto is AF_PACKET, or pcap_inject where raw sockets are not
-// available. IoError when the interface cannot be opened for sending (no CAP_NET_RAW: the message
+// Opens a sender on the interface: kAuto is AF_XDP where the driver has zero-copy, else AF_PACKET,
+// else pcap_inject (where raw sockets are not available). IoError when the interface cannot be opened for sending (no CAP_NET_RAW: the message
 // says how to grant it), or is down.
 std::unique_ptr<InterfaceSender> open_sender(SenderKind kind, const InterfaceInfo& interface, std::size_t batch);
 
