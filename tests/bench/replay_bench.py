@@ -30,7 +30,8 @@ ap.add_argument("flowreplay")
 ap.add_argument("--runs", type=int, default=3)
 ap.add_argument("--sparse-seconds", type=int, default=120, help="span of the sparse capture (3300 frames at 12 min in the issue)")
 ap.add_argument("--tcpreplay", default="tcpreplay")
-ap.add_argument("--only", choices=["timing", "topspeed"], help="run one group of cases")
+ap.add_argument("--only", choices=["timing", "topspeed", "dense", "sparse", "pps"], help="run one group of cases, or one case")
+ap.add_argument("--wrap", default="", help="a command line put before flowreplay's (e.g. 'chrt -f 50')")
 args = ap.parse_args()
 ns = f"frbench{os.getpid()}"
 work = tempfile.mkdtemp(prefix="flowreplay-replay-bench-")
@@ -118,7 +119,7 @@ def case(name, file, scheduled, fr_args, tr_args, timeout):
     results = {"flowreplay": [], "tcpreplay": []}
     for _ in range(args.runs):
         for tool in ("flowreplay", "tcpreplay"):
-            cmd = ([args.flowreplay, "replay", "-q", "-i", "va"] + fr_args if tool == "flowreplay"
+            cmd = (args.wrap.split() + [args.flowreplay, "replay", "-q", "-i", "va"] + fr_args if tool == "flowreplay"
                    else [args.tcpreplay, "-q", "-i", "va"] + tr_args) + [file]
             got, cpu = captured_run(cmd, len(scheduled), timeout)
             t = timing(got, scheduled)
@@ -169,12 +170,14 @@ try:
     print(f"{sh([args.flowreplay, '--version']).stdout.strip()}; {tr_version[0] if tr_version else 'tcpreplay ?'}; "
           f"kernel {os.uname().release}; {os.cpu_count()} CPUs")
 
-    if args.only != "topspeed":
-        dense = os.path.join(work, "exp50us.pcap")
-        dense_times = exp_times(100_000, 50_000, 1)
-        write_pcap(dense, dense_times, 100)
+    timing_cases = {"timing", "dense", "sparse", "pps"} if args.only in (None, "timing") else {args.only}
+    dense = os.path.join(work, "exp50us.pcap")
+    dense_times = exp_times(100_000, 50_000, 1)
+    write_pcap(dense, dense_times, 100)
+    if "dense" in timing_cases:
         case("original timing: 100 000 frames, exponential gaps of mean 50 us (5 s)", dense, dense_times, [], [], 120)
 
+    if "sparse" in timing_cases:
         sparse = os.path.join(work, "sparse.pcap")
         n_sparse = max(50, 3300 * args.sparse_seconds // 720)
         sparse_times = exp_times(n_sparse, args.sparse_seconds * 1_000_000_000 // n_sparse, 2)
@@ -182,10 +185,11 @@ try:
         case(f"original timing, sparse: {n_sparse} frames over {args.sparse_seconds} s", sparse, sparse_times, [], [],
              args.sparse_seconds * 3 + 60)
 
+    if "pps" in timing_cases:
         pps_times = [dense_times[0] + i * 10_000 for i in range(len(dense_times))]  # 100 000/s
         case("--pps 100000 on the 100 000 frames", dense, pps_times, ["--pps", "100000"], ["--pps=100000"], 120)
 
-    for size in (64, 1514) if args.only != "timing" else ():
+    for size in (64, 1514) if args.only in (None, "topspeed") else ():
         path = os.path.join(work, f"top{size}.pcap")
         n = 1_000_000 if size == 64 else 300_000
         write_pcap(path, exp_times(n, 1000, 3), size)
