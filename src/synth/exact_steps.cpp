@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "flowreplay/core/wire.hpp"
+#include "flowreplay/synth/apps/app_script.hpp"
 #include "flowreplay/synth/flow_planner.hpp"
 
 namespace flowreplay {
@@ -18,6 +19,7 @@ constexpr std::uint16_t kScaledWindow = 502;   // << 7 = 64256 bytes
 constexpr std::uint16_t kSynWindow = 64240;
 constexpr std::uint16_t kSynAckWindow = 65160;
 constexpr std::uint64_t kTimeStream = 0x7e11e;
+constexpr std::uint64_t kDialogueStream = 0xd1a1;
 
 // Weight of a variable gap: at least half the mean, at most 3.5 times it, so a record's packets
 // spread irregularly but no gap grows far beyond the record's average spacing. Sparse records
@@ -38,11 +40,12 @@ struct Spread {
   [[nodiscard]] std::uint32_t at(std::uint64_t j) const {
     if (slots == 0 || bytes == 0) return 0;
     if (segment == 0) return static_cast<std::uint32_t>(bytes / slots + (j < bytes % slots ? 1 : 0));
-    // k = ceil(bytes / segment) data packets, spread evenly among the slots (Bresenham).
+    // k = ceil(bytes / segment) data packets, spread evenly among the slots (Bresenham), the
+    // first slot always carrying data: the side that speaks first opens with its message.
     const std::uint64_t k = (bytes + segment - 1) / segment;
     __extension__ using U128 = unsigned __int128;
-    const auto before = static_cast<std::uint64_t>(static_cast<U128>(j) * k / slots);
-    const auto after = static_cast<std::uint64_t>(static_cast<U128>(j + 1) * k / slots);
+    const auto before = static_cast<std::uint64_t>((static_cast<U128>(j) * k + slots - 1) / slots);
+    const auto after = static_cast<std::uint64_t>((static_cast<U128>(j + 1) * k + slots - 1) / slots);
     if (after == before) return 0;  // a pure ACK
     return before + 1 < k ? segment : static_cast<std::uint32_t>(bytes - (k - 1) * segment);
   }
@@ -111,12 +114,21 @@ Steps FlowPlanner::exact() {
                                   : variable_from + static_cast<Duration>(static_cast<double>(variable_span) * (cum / weight_sum));
   };
 
-  // Payload comes from the opaque pool, each direction from its own place in it.
-  msg_ = Message{};
-  msg_.body_len = 0xffffffffU;
-  msg_.body_pool = opaque_;
+  // Each direction's payload: the head of the dialogue the server port names where the sizes
+  // allow (apps/exact_dialogue.cpp), then opaque bytes from the pool, from a place of its own.
   const std::size_t pool = opaque_->size();
-  std::uint64_t offset[2] = {rng_.below(pool), rng_.below(pool)};
+  {
+    Rng dialogue(spec_.seed ^ kDialogueStream);
+    const std::uint64_t payload[2] = {spread[kFwd].bytes, spread[kRev].bytes};
+    app_ = exact_dialogue(exact_app(spec_.l4, spec_.server_port), payload, x.packets, dialogue, exact_msg_);
+    for (Message& m : exact_msg_) {
+      m.body_pool = opaque_;
+      m.body_len = 0xffffffffU - Message::kMaxHead;
+      m.tail_len = 0;
+      m.body_start = static_cast<std::uint32_t>(rng_.below(pool));
+    }
+  }
+  std::uint64_t offset[2] = {0, 0};  // payload bytes sent so far each way
   std::uint32_t nxt[2] = {iss_[kFwd], iss_[kRev]};
   std::uint16_t icmp_seq = 0;
 
@@ -128,8 +140,11 @@ Steps FlowPlanner::exact() {
     }
     pkt_.payload_len = payload;
     if (payload > 0) {
-      pkt_.msg = &msg_;
-      pkt_.msg_offset = static_cast<std::uint32_t>(offset[dir] % pool);
+      const Message& m = exact_msg_[dir];
+      pkt_.msg = &m;
+      // Past the head, the position in the pool wraps (the head is read once).
+      pkt_.msg_offset = static_cast<std::uint32_t>(offset[dir] < m.head_len ? offset[dir]
+                                                    : m.head_len + (offset[dir] - m.head_len) % pool);
       offset[dir] += payload;
       if (tcp) nxt[dir] += payload;
     }

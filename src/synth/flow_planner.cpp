@@ -36,6 +36,7 @@ FlowPlanner::FlowPlanner(const FlowSpec& spec, const GenConfig& config, const Pa
       layout_(layout),
       rng_(spec.seed),
       opaque_(&pools.binary),
+      app_(spec.pattern->type),
       script_(spec, config, pools, rng_, overhead(spec, layout), max_payload(spec, layout)),
       max_gap_(config.max_gap) {
   delay_[kClient] = draw(config.client_rtt);

@@ -114,7 +114,7 @@ SynthStats Synthesizer::run() {
         r.l4_proto = f.spec.l4;
         r.vlan = f.spec.vlan;
         r.start = t;
-        r.app = app_name(f.spec.pattern->type);
+        r.app = app_name(f.planner.app());
       }
       r.end = t;
       if (p.dir == 0) {

@@ -2,7 +2,8 @@
 """flowreplay gen --profile: every feasible record's packets and L3 bytes per direction, counted by
 tshark, equal the profile, the first packet at START_TIME and the last at END_TIME to the ns; the
 adjusted records equal the report and are warned with their line; bad profiles get file:line
-errors; an empty profile gives an empty capture.
+errors; an empty profile gives an empty capture; records on the HTTP, TLS, DNS and SSH ports speak
+their protocol to tshark, with the declared lengths (Content-Length, TLS records) consistent.
 Usage: gen_profile_test.py FLOWREPLAY
 """
 import collections
@@ -206,4 +207,105 @@ p = subprocess.run([binary, "gen", "-q", "--profile", "-", "--config", conf, "--
                    input=packed, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 same = p.returncode == 0 and open(cap, "rb").read()[200:] == open(cap2, "rb").read()[200:]
 c.check(same, "a gzip'd profile on stdin gives the same packets")
+
+# The application dialogue by server port, with sizes as real flows of each kind have them.
+app_records = []  # (port, l4, p, b, pr, br, app)
+for i in range(40):
+    p, pr = rng.randint(4, 20), rng.randint(4, 40)
+    app_records.append((80, 6, p, p * 52 + rng.randint(80, 3000), pr, pr * 52 + rng.randint(200, 30000), "web"))
+    p, pr = rng.randint(5, 20), rng.randint(5, 40)
+    app_records.append((443, 6, p, p * 52 + rng.randint(300, 4000), pr, pr * 52 + rng.randint(1500, 30000), "tls"))
+    app_records.append((53, 17, 1, 28 + rng.randint(30, 70), 1, 28 + rng.randint(120, 400), "dns"))
+    p, pr = rng.randint(8, 20), rng.randint(8, 30)
+    app_records.append((22, 6, p, p * 52 + rng.randint(1000, 3000), pr, pr * 52 + rng.randint(1000, 9000), "ssh"))
+    app_records.append((9000, 6, p, p * 52 + rng.randint(100, 3000), pr, pr * 52 + rng.randint(100, 9000), "random"))
+app_profile = os.path.join(d, "apps.csv")
+with open(app_profile, "w") as f:
+    f.write(HEADER + "\n")
+    for i, (port, l4, p, b, pr, br, _) in enumerate(app_records):
+        f.write(f"{i * 10}.0,{i * 10 + 50}.0,4,{l4},{30000 + i},{port},{p},{b},{pr},{br}\n")
+app_cap = os.path.join(d, "apps.pcapng")
+app_report = os.path.join(d, "apps.csv.report")
+r = run([binary, "gen", "-q", "--profile", app_profile, "--pcap", app_cap, "--report", app_report])
+c.equal(r.returncode, 0, f"gen --profile with application ports: exit 0 ({r.stderr.strip()})")
+rows = {int(row["SRC_PORT"]): row for row in read_report(app_report)}
+c.check(all(rows[30000 + i]["APP"] == app for i, (*_, app) in enumerate(app_records)),
+        "the report's APP is the dialogue the server port names (web, tls, dns, ssh; random elsewhere)")
+fields = ["tcp.srcport", "udp.srcport", "tcp.dstport", "udp.dstport", "tcp.len", "udp.length", "tcp.stream", "http.request.method",
+          "http.response.code", "http.content_length", "tls.handshake.type", "tls.handshake.extensions_server_name",
+          "tls.record.length", "dns.qry.name", "dns.flags.response", "dns.count.answers", "ssh.protocol",
+          "_ws.expert.severity", "_ws.col.Protocol"]
+out = run(["tshark", "-n", "-r", app_cap, "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=;",
+           "-o", "tcp.desegment_tcp_streams:TRUE", "-o", "http.desegment_body:TRUE"] + sum([["-e", x] for x in fields], []))
+c.equal(out.returncode, 0, "tshark dissects the application capture")
+seen = collections.defaultdict(lambda: collections.defaultdict(list))  # client port -> field -> values
+payload = collections.Counter()  # (client port, direction) -> L4 payload bytes
+for line in out.stdout.splitlines():
+    v = dict(zip(fields, line.split("\t") + [""] * len(fields)))
+    sp = int(v["tcp.srcport"] or v["udp.srcport"])
+    dp = int(v["tcp.dstport"] or v["udp.dstport"])
+    client, direction = (sp, 0) if sp >= 30000 else (dp, 1)
+    payload[(client, direction)] += int(v["tcp.len"]) if v["tcp.len"] else int(v["udp.length"] or 8) - 8
+    for k in fields[6:]:
+        if v[k]:
+            seen[client][k] += v[k].split(";")
+    seen[client]["protocol", direction] += [v["_ws.col.Protocol"]]
+wrong = []
+for i, (port, l4, p, b, pr, br, app) in enumerate(app_records):
+    s = seen[30000 + i]
+    ok = True
+    if app == "web":
+        # One request and one response, each head plus its Content-Length body exactly the direction's payload.
+        lengths = [int(x) for x in s["http.content_length"]]
+        ok = s["http.request.method"] and s["http.response.code"] == ["200"] and len(lengths) in (1, 2)
+    elif app == "tls":
+        ok = "1" in s["tls.handshake.type"] and "2" in s["tls.handshake.type"] and s["tls.handshake.extensions_server_name"]
+    elif app == "dns":
+        ok = (len(s["dns.qry.name"]) == 2 and s["dns.qry.name"][0] == s["dns.qry.name"][1]
+              and s["dns.flags.response"] == ["0", "1"])
+    elif app == "ssh":
+        ok = len(s["ssh.protocol"]) == 2 and all(x.startswith("SSH-2.0-") for x in s["ssh.protocol"])
+    else:
+        ok = not any(s[k] for k in ("http.request.method", "tls.handshake.type", "dns.qry.name", "ssh.protocol"))
+    if any(sev in ("error",) or sev == "8388608" for sev in s["_ws.expert.severity"]):
+        ok = False
+    if not ok:
+        wrong.append((port, p, b, pr, br, dict(s)))
+c.equal(len(wrong), 0, f"all {len(app_records)} flows speak the protocol their port names to tshark, without errors "
+        f"(first wrong: {wrong[:1]})")
+# HTTP: each direction is one message, head + Content-Length body = the direction's payload
+# (reassembled by tshark's "follow", parsed here).
+http_bad = []
+for i, (port, l4, p, b, pr, br, app) in enumerate(app_records):
+    if app != "web" or len(http_bad) > 3:
+        continue
+    stream = seen[30000 + i]["tcp.stream"][0]
+    follow = subprocess.run(["tshark", "-n", "-r", app_cap, "-q", "-z", f"follow,tcp,raw,{stream}"],
+                            stdout=subprocess.PIPE, text=True).stdout
+    data = {0: b"", 1: b""}
+    lines = follow.splitlines()
+    first = next((k + 1 for k, line in enumerate(lines) if line.startswith("Node 1:")), len(lines))
+    for line in lines[first:]:
+        if line.startswith("==="):
+            break
+        if line.strip():
+            data[1 if line.startswith("\t") else 0] += bytes.fromhex(line.strip())
+    for direction in (0, 1):
+        head, sep, rest = data[direction].partition(b"\r\n\r\n")
+        lengths = [int(h.split(b":")[1]) for h in head.split(b"\r\n") if h.lower().startswith(b"content-length:")]
+        declared = lengths[0] if lengths else 0
+        if not sep or len(head) + 4 + declared != len(data[direction]) or len(data[direction]) != payload[(30000 + i, direction)]:
+            http_bad.append((i, direction, len(head), declared, len(data[direction]), payload[(30000 + i, direction)]))
+c.equal(http_bad, [], "HTTP: head + Content-Length is exactly each direction's payload")
+
+# nDPI names each flow by its content.
+ndpi = run(["ndpiReader", "-i", app_cap])
+detected = {}
+for line in ndpi.stdout.split("Detected protocols:")[-1].split("Protocol statistics")[0].splitlines():
+    parts = line.split()
+    if len(parts) >= 7 and parts[-2] == "flows:":
+        detected[parts[0]] = int(parts[-1])
+per_app = len(app_records) // 5
+c.equal(detected, {"DNS": per_app, "HTTP": per_app, "TLS": per_app, "SSH": per_app, "Unknown": per_app},
+        "ndpiReader names every DNS, HTTP, TLS and SSH flow, and none of the opaque ones")
 c.done()

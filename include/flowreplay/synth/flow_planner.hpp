@@ -56,6 +56,9 @@ class FlowPlanner {
   // Plans the next packet; false when the flow is over.
   bool next() { return steps_.resume(); }
   [[nodiscard]] const PlannedPacket& packet() const { return pkt_; }
+  // The application the flow speaks: its pattern's, or for a profile record the dialogue its
+  // port and sizes allowed (known once the first packet is planned).
+  [[nodiscard]] AppType app() const { return app_; }
 
  private:
   Steps tcp();
@@ -74,7 +77,9 @@ class FlowPlanner {
   FlowLayout layout_;
   Rng rng_;
   Message msg_;
+  Message exact_msg_[2];       // exact flows: each direction's dialogue head, then opaque bytes
   const PayloadPool* opaque_;  // payload of exact flows
+  AppType app_;
   AppScript script_;
   PlannedPacket pkt_;
   Duration max_gap_;

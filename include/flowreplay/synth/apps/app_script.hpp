@@ -38,6 +38,18 @@ struct Message {
   [[nodiscard]] std::uint32_t length() const { return head_len + body_len + tail_len; }
 };
 
+// gen --profile: the application a record's flow speaks, by its server port: HTTP on 80, 8000
+// and 8080, TLS on 443 and 8443, SSH on 22 (TCP), DNS on 53 (UDP); kRandom (opaque bytes)
+// elsewhere.
+AppType exact_app(std::uint8_t l4, std::uint16_t server_port);
+
+// Fills m[0] (client -> server) and m[1] with the heads of `app`'s dialogue for a flow that
+// carries exactly bytes[d] payload bytes in packets[d] packets each way: the head's length is
+// what the dialogue declares (an HTTP Content-Length, a TLS record length) so that the head plus
+// opaque bytes up to bytes[d] read as the protocol. A direction the sizes do not allow gets
+// head_len 0 (opaque). Returns `app`, or kRandom when neither direction could speak it.
+AppType exact_dialogue(AppType app, const std::uint64_t bytes[2], const std::uint64_t packets[2], Rng& rng, Message m[2]);
+
 class AppScript {
  public:
   // data_overhead: L2 + L3 + L4 header bytes of a data packet of this flow, to turn the size
