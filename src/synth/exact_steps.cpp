@@ -3,6 +3,7 @@
 // with O(1) state per flow however many packets the record has.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "flowreplay/core/wire.hpp"
 #include "flowreplay/synth/apps/app_script.hpp"
@@ -116,16 +117,33 @@ Steps FlowPlanner::exact() {
 
   // Each direction's payload: the head of the dialogue the server port names where the sizes
   // allow (apps/exact_dialogue.cpp), then opaque bytes from the pool, from a place of its own.
+  // Directions without a head share the planner's message; only heads are allocated.
   const std::size_t pool = opaque_->size();
+  msg_.head_len = 0;
+  msg_.tail_len = 0;
+  msg_.body_len = 0xffffffffU - Message::kMaxHead;
+  msg_.body_pool = opaque_;
+  msg_.body_start = 0;
+  const std::uint64_t base[2] = {rng_.below(pool), rng_.below(pool)};  // pool place of each direction
+  std::uint32_t head_len[2] = {0, 0};
+  const Message* message[2] = {&msg_, &msg_};
   {
+    thread_local Message scratch[2];
     Rng dialogue(spec_.seed ^ kDialogueStream);
     const std::uint64_t payload[2] = {spread[kFwd].bytes, spread[kRev].bytes};
-    app_ = exact_dialogue(exact_app(spec_.l4, spec_.server_port), payload, x.packets, dialogue, exact_msg_);
-    for (Message& m : exact_msg_) {
-      m.body_pool = opaque_;
-      m.body_len = 0xffffffffU - Message::kMaxHead;
+    app_ = exact_dialogue(exact_app(spec_.l4, spec_.server_port), payload, x.packets, dialogue, scratch);
+    for (int d = 0; d < 2; ++d) {
+      if (scratch[d].head_len == 0) continue;
+      if (!exact_msg_) exact_msg_ = std::make_unique_for_overwrite<Message[]>(2);
+      Message& m = exact_msg_[d];
+      m.head_len = scratch[d].head_len;
+      std::memcpy(m.head.data(), scratch[d].head.data(), m.head_len);
       m.tail_len = 0;
-      m.body_start = static_cast<std::uint32_t>(rng_.below(pool));
+      m.body_len = msg_.body_len;
+      m.body_pool = opaque_;
+      m.body_start = 0;
+      head_len[d] = m.head_len;
+      message[d] = &m;
     }
   }
   std::uint64_t offset[2] = {0, 0};  // payload bytes sent so far each way
@@ -140,11 +158,11 @@ Steps FlowPlanner::exact() {
     }
     pkt_.payload_len = payload;
     if (payload > 0) {
-      const Message& m = exact_msg_[dir];
-      pkt_.msg = &m;
+      pkt_.msg = message[dir];
       // Past the head, the position in the pool wraps (the head is read once).
-      pkt_.msg_offset = static_cast<std::uint32_t>(offset[dir] < m.head_len ? offset[dir]
-                                                    : m.head_len + (offset[dir] - m.head_len) % pool);
+      const std::uint32_t skip = head_len[dir];
+      pkt_.msg_offset =
+          static_cast<std::uint32_t>(offset[dir] < skip ? offset[dir] : skip + (base[dir] + offset[dir] - skip) % pool);
       offset[dir] += payload;
       if (tcp) nxt[dir] += payload;
     }

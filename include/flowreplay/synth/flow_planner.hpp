@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "flowreplay/synth/apps/app_script.hpp"
 #include "flowreplay/synth/flow_spec.hpp"
@@ -77,7 +78,9 @@ class FlowPlanner {
   FlowLayout layout_;
   Rng rng_;
   Message msg_;
-  Message exact_msg_[2];       // exact flows: each direction's dialogue head, then opaque bytes
+  // Exact flows: each direction's dialogue head, then opaque bytes; allocated by those flows
+  // only, to keep the planner of every other flow small.
+  std::unique_ptr<Message[]> exact_msg_;
   const PayloadPool* opaque_;  // payload of exact flows
   AppType app_;
   AppScript script_;

@@ -123,7 +123,7 @@ bool tls(Message& m, std::uint8_t dir, std::uint64_t bytes, std::string_view hos
     const std::size_t hello = w.size();
     if (bytes >= hello + 4 && bytes <= Message::kMaxHead) {  // the hello alone, padded to the size
       w.u16(21).u16(static_cast<std::uint16_t>(bytes - hello - 4));
-      for (std::size_t i = hello + 4; i < bytes; ++i) w.u8(0);
+      w.zeros(bytes - hello - 4);
       put_len16(ext, w.size() - ext - 2);
       close();
       return w.size() == bytes;
@@ -182,7 +182,7 @@ bool dns_name(std::vector<std::uint8_t>& out, std::size_t encoded, std::string_v
 void dns_padding(HeadWriter& w, std::size_t size) {
   w.u8(0).u16(41).u16(1232).u32(0).u16(static_cast<std::uint16_t>(size - 11));
   w.u16(12).u16(static_cast<std::uint16_t>(size - 15));
-  for (std::size_t i = 15; i < size; ++i) w.u8(0);
+  w.zeros(size - 15);
 }
 
 }  // namespace

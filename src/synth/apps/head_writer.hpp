@@ -73,7 +73,18 @@ class HeadWriter {
     return *this;
   }
   HeadWriter& random(Rng& rng, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) u8(static_cast<std::uint8_t>(rng.next()));
+    n = std::min(n, Message::kMaxHead - m_.head_len);
+    for (std::size_t i = 0; i < n; i += 8) {
+      const std::uint64_t r = rng.next();
+      std::memcpy(m_.head.data() + m_.head_len + i, &r, std::min<std::size_t>(8, n - i));
+    }
+    m_.head_len = static_cast<std::uint16_t>(m_.head_len + n);
+    return *this;
+  }
+  HeadWriter& zeros(std::size_t n) {
+    n = std::min(n, Message::kMaxHead - m_.head_len);
+    std::memset(m_.head.data() + m_.head_len, 0, n);
+    m_.head_len = static_cast<std::uint16_t>(m_.head_len + n);
     return *this;
   }
   [[nodiscard]] std::size_t size() const { return m_.head_len; }

@@ -32,8 +32,10 @@ struct Message {
   std::uint32_t body_len = 0;
   const PayloadPool* body_pool = nullptr;
   std::uint32_t body_start = 0;  // pool position of the first body byte
-  std::array<std::uint8_t, kMaxHead> head{};
-  std::array<std::uint8_t, kMaxTail> tail{};
+  // Only the first head_len and tail_len bytes are meaningful (left uninitialized otherwise, so
+  // that messages allocated for overwriting cost no clearing).
+  std::array<std::uint8_t, kMaxHead> head;
+  std::array<std::uint8_t, kMaxTail> tail;
 
   [[nodiscard]] std::uint32_t length() const { return head_len + body_len + tail_len; }
 };
