@@ -37,6 +37,7 @@ struct GenOptions {
   std::string config;
   std::string profile;
   bool strict = false;
+  std::size_t sort_memory = 32;  // MiB
   std::string start_time;
   std::string pcap;
   std::string format;
@@ -146,6 +147,7 @@ int run_gen(const GenOptions& o) {
     ProfileReader reader(in.get(), o.profile == "-" ? "<stdin>" : o.profile);
     ProfileOptions po;
     po.strict = o.strict;
+    po.sort_run = o.sort_memory * (std::size_t{1} << 20) / kProfileSortBytes;
     po.warn = [&](const std::string& w) {
       if (!o.quiet && warnings++ < kMaxWarnings) std::fprintf(stderr, "flowreplay gen: warning: %s\n", w.c_str());
     };
@@ -284,6 +286,10 @@ Runner add_gen(CLI::App& app) {
                   "Generate the records of a traffic profile (FlowTest CSV, gzip/zstd allowed, - for stdin) with exact "
                   "packets and L3 bytes per direction (docs/profile.md); the config then gives addresses, MTU, VLANs")
       ->check(CLI::ExistingFile | CLI::IsMember({"-"}));
+  gen->add_option("--sort-memory", opts->sort_memory,
+                  "With --profile: MiB for sorting records in memory (default 32, about 250 000 records); a longer "
+                  "profile is sorted in runs through $TMPDIR")
+      ->check(whole_range(1, 1 << 20));
   gen->add_flag("--strict", opts->strict, "With --profile: reject a record that needs adjusting (and an unknown L4 protocol) instead of adjusting or skipping it");
   gen->add_option("--start-time", opts->start_time,
                   "Unix seconds (fractions to the ns) of the first flow start, or of a profile's time zero; replaces the config's start_time");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "flowreplay/synth/profile_source.hpp"
 
+#include "sorted_runs.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -237,9 +239,15 @@ Prepared prepare(const ProfileRecord& r, std::uint32_t mtu) {
 
 }  // namespace
 
+ProfileFlowSource::~ProfileFlowSource() = default;
+
 ProfileFlowSource::ProfileFlowSource(const GenConfig& config, ProfileReader& reader, const ProfileOptions& options)
     : config_(config), name_(reader.name()), options_(options), rng_(mix_seed(config.seed, 0x9f0f)) {
   opaque_.type = AppType::kRandom;
+  records_ = std::make_unique<SortedRuns<ProfileRecord, ByStart>>(options_.sort_run, ByStart{});
+  // Every record is checked as it is read, before the first packet, so a rejected profile
+  // writes nothing.
+  const bool has_v6 = !config.client_v6.empty() && !config.server_v6.empty();
   ProfileRecord r;
   while (reader.next(r)) {
     const bool known = r.l4 == wire::kProtoTcp || r.l4 == wire::kProtoUdp || r.l4 == wire::kProtoIcmp ||
@@ -256,20 +264,15 @@ ProfileFlowSource::ProfileFlowSource(const GenConfig& config, ProfileReader& rea
       }
       continue;
     }
-    records_.push_back(r);
-  }
-  // Every record is checked before the first packet, so a rejected profile writes nothing.
-  const bool has_v6 = !config.client_v6.empty() && !config.server_v6.empty();
-  for (const ProfileRecord& rec : records_) {
-    const std::string where = name_ + ":" + std::to_string(rec.line);
-    if (rec.l3 == 6 && !has_v6) throw ConfigError(where + ": an IPv6 record, and the config has no IPv6 client and server subnets");
+    const std::string where = name_ + ":" + std::to_string(r.line);
+    if (r.l3 == 6 && !has_v6) throw ConfigError(where + ": an IPv6 record, and the config has no IPv6 client and server subnets");
     if (options_.strict) {
-      const Prepared p = prepare(rec, config.mtu);
+      const Prepared p = prepare(r, config.mtu);
       if (!p.notes.empty()) throw ConfigError(where + ": not generated as given (--strict): " + p.notes);
     }
+    records_->add(r);
   }
-  std::stable_sort(records_.begin(), records_.end(),
-                   [](const ProfileRecord& a, const ProfileRecord& b) { return a.start < b.start; });
+  records_->finish();
   auto family = [&](const std::vector<Cidr>& clients, const std::vector<Cidr>& servers, std::uint64_t key) {
     AddressSpace c(clients);
     AddressSpace s(servers);
@@ -283,8 +286,8 @@ ProfileFlowSource::ProfileFlowSource(const GenConfig& config, ProfileReader& rea
 }
 
 bool ProfileFlowSource::next(FlowSpec& spec) {
-  if (at_ >= records_.size()) return false;
-  const ProfileRecord& r = records_[at_];
+  ProfileRecord r;
+  if (!records_->next(r)) return false;
   const std::string where = name_ + ":" + std::to_string(r.line);
 
   spec = FlowSpec{};

@@ -12,6 +12,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 
 from tshark_util import CHECKSUM_PREFS, Checker, epoch_ns, read_report, run, tmpdir
 
@@ -207,6 +208,50 @@ p = subprocess.run([binary, "gen", "-q", "--profile", "-", "--config", conf, "--
                    input=packed, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 same = p.returncode == 0 and open(cap, "rb").read()[200:] == open(cap2, "rb").read()[200:]
 c.check(same, "a gzip'd profile on stdin gives the same packets")
+
+# A profile longer than the sort memory: sorted in runs through $TMPDIR, the same packets, less memory.
+big = os.path.join(d, "big.csv")
+big_rng = random.Random(11)
+with open(big, "w") as f:
+    f.write(HEADER + "\n")
+    for i in range(300_000):
+        t = f"{big_rng.randint(0, 600_000_000) / 1000:.3f}"
+        f.write(f"{t},{t},4,17,{1024 + i % 60000},{5000 + i % 7},1,{28 + i % 200},0,0\n")
+sort_tmp = os.path.join(d, "sort-tmp")
+os.mkdir(sort_tmp)
+small_cap = os.path.join(d, "big-small.pcap")
+whole_cap = os.path.join(d, "big-whole.pcap")
+
+
+def peak_run(args, env=None):
+    """Exit code, stderr and peak RSS (KiB, VmHWM, read until the process ends) of one run."""
+    p = subprocess.Popen([binary] + args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while p.poll() is None:
+        try:
+            with open(f"/proc/{p.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+        except OSError:
+            pass
+        time.sleep(0.005)
+    return p.returncode, p.stderr.read(), peak
+
+
+code, err, small_rss = peak_run(["gen", "-q", "--profile", big, "--sort-memory", "1", "--pcap", small_cap],
+                                dict(os.environ, TMPDIR=sort_tmp))
+c.equal(code, 0, f"--sort-memory 1: exit 0 ({err.strip()})")
+c.equal(os.listdir(sort_tmp), [], "the sort runs leave nothing behind in $TMPDIR")
+code, err, whole_rss = peak_run(["gen", "-q", "--profile", big, "--sort-memory", "256", "--pcap", whole_cap])
+c.check(code == 0 and open(small_cap, "rb").read() == open(whole_cap, "rb").read(),
+        "sorted in runs or in memory: the same capture, byte for byte")
+c.check(whole_rss - small_rss > 20_000, f"sorting in runs bounds memory: peak {small_rss} KiB against {whole_rss} KiB")
+ts = run(["tshark", "-r", small_cap, "-T", "fields", "-e", "frame.time_epoch"]).stdout.split()
+c.check(len(ts) == 300_000 and all(float(a) <= float(b) for a, b in zip(ts, ts[1:])), "300 000 packets, in time order")
+r = subprocess.run([binary, "gen", "-q", "--profile", big, "--sort-memory", "1", "--pcap", small_cap],
+                   env=dict(os.environ, TMPDIR="/nonexistent-flowreplay"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+c.check(r.returncode == 1 and "TMPDIR" in r.stderr, f"an unusable $TMPDIR: exit 1, says so ({r.stderr.strip()})")
 
 # The application dialogue by server port, with sizes as real flows of each kind have them.
 app_records = []  # (port, l4, p, b, pr, br, app)

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,6 +73,12 @@ class ProfileReader {
   bool header_read_ = false;
 };
 
+template <typename T, typename Less>
+class SortedRuns;  // src/synth/sorted_runs.hpp
+
+// Bytes a record takes while sorted (in memory and in a spilled run).
+inline constexpr std::size_t kProfileSortBytes = sizeof(ProfileRecord) + 8;
+
 // What happened to the records on the way in.
 struct ProfileStats {
   std::uint64_t records = 0;
@@ -81,18 +88,25 @@ struct ProfileStats {
 
 struct ProfileOptions {
   bool strict = false;  // reject a record that needs an adjustment instead of adjusting it
+  // Records sorted in memory at most; a longer profile is sorted in runs of this many spilled to
+  // $TMPDIR and merged (about 130 bytes a record on disk and in memory).
+  std::size_t sort_run = std::size_t{1} << 18;
   // Each adjustment or skipped record, as "NAME:LINE: what was done".
   std::function<void(const std::string&)> warn;
 };
 
 // The records of a profile as flows, in order of start time (the file may be in any order: it is
-// read whole and sorted; about 100 bytes per record). START_TIME 0 lands on the config's
+// read whole and every record checked before the first flow; up to options.sort_run records are
+// sorted in memory, more with an external merge sort through $TMPDIR, so memory stays bounded). START_TIME 0 lands on the config's
 // start_time; earlier records start before it. Addresses not in the record come from the
 // config's client and server ranges, one client address per flow in a keyed order so that
 // concurrent flows never share a 5-tuple.
 class ProfileFlowSource : public FlowSource {
  public:
   ProfileFlowSource(const GenConfig& config, ProfileReader& reader, const ProfileOptions& options);
+  ~ProfileFlowSource() override;
+  ProfileFlowSource(const ProfileFlowSource&) = delete;
+  ProfileFlowSource& operator=(const ProfileFlowSource&) = delete;
   bool next(FlowSpec& spec) override;
   [[nodiscard]] const ProfileStats& stats() const { return stats_; }
 
@@ -101,8 +115,11 @@ class ProfileFlowSource : public FlowSource {
   std::string name_;
   ProfileOptions options_;
   PatternConfig opaque_;  // the pattern of every profile flow: opaque payload
-  std::vector<ProfileRecord> records_;
-  std::size_t at_ = 0;
+  struct ByStart {
+    bool operator()(const ProfileRecord& a, const ProfileRecord& b) const { return a.start < b.start; }
+  };
+  std::unique_ptr<SortedRuns<ProfileRecord, ByStart>> records_;
+  std::uint64_t at_ = 0;
   ProfileStats stats_;
   struct Family {
     AddressSpace clients;
