@@ -67,6 +67,40 @@ CompareInputs load(const std::string& path, const TimeZone& zone, std::string& k
   return out;
 }
 
+// The probe's records one at a time: an IPFIX file is read as the comparison goes, a text file
+// whole first (its parser checks the header and every line).
+class ProbeStream {
+ public:
+  ProbeStream(const std::string& path, const TimeZone& zone, std::string& kind) {
+    if (path != "-" && is_ipfix_file(path)) {
+      kind = "IPFIX file";
+      ipfix_ = std::make_unique<IpfixReader>(path);
+      return;
+    }
+    csv_ = read_flow_csv(path, zone);
+    kind = csv_.format == FlowCsvFormat::kReport ? "flowreplay report" : "nfdump CSV";
+  }
+  bool next(CompareInput& in) {
+    if (ipfix_) {
+      if (!ipfix_->next(in.record)) return false;
+      in.precision = ipfix_->precision();
+      in.per_direction_times = false;
+      in.line = ++count_;
+      return true;
+    }
+    if (count_ >= csv_.flows.size()) return false;
+    const ReadFlow& f = csv_.flows[count_++];
+    in = {f.record, f.precision, f.per_direction_times, f.line};
+    return true;
+  }
+  [[nodiscard]] std::uint64_t count() const { return count_; }
+
+ private:
+  std::unique_ptr<IpfixReader> ipfix_;
+  FlowCsv csv_;
+  std::uint64_t count_ = 0;
+};
+
 const char* verdict_name(Verdict v) {
   switch (v) {
     case Verdict::kOk: return "ok";
@@ -124,17 +158,18 @@ int run_compare(const CompareCommandOptions& o) {
   std::string ref_kind;
   std::string probe_kind;
   const auto reference = load(o.reference, *zone, ref_kind);
-  const auto probe = load(o.flows, *zone, probe_kind);
+  ProbeStream probe(o.flows, *zone, probe_kind);
   std::unique_ptr<VerdictReport> report;
   if (!o.report.empty()) report = std::make_unique<VerdictReport>(o.report);
-  const CompareResult r = compare_flows(reference, probe, options, o.reference,
+  const CompareResult r = compare_flows(reference, [&](CompareInput& in) { return probe.next(in); }, options, o.reference,
                                         report ? VerdictSink([&](const FlowVerdict& v) { report->write(v); }) : VerdictSink{});
   if (report) report->close();
 
   const bool pass = o.statistical ? r.statistical_pass(options.stat_tolerance) : r.precise_pass();
   if (!o.quiet) {
     std::printf("flowreplay compare: reference %s (%s, %zu records), flows %s (%s, %zu records)\n", o.reference.c_str(),
-                ref_kind.c_str(), reference.size(), o.flows.c_str(), probe_kind.c_str(), probe.size());
+                ref_kind.c_str(), reference.size(), o.flows.c_str(), probe_kind.c_str(),
+                static_cast<std::size_t>(probe.count()));
     std::printf("  one-way flows: %" PRIu64 " ok, %" PRIu64 " missing, %" PRIu64 " unexpected, %" PRIu64
                 " incorrect; %" PRIu64 " met by several records (merged)%s\n",
                 r.ok, r.missing, r.unexpected, r.incorrect, r.split_merged,

@@ -49,9 +49,29 @@ InputKind input_kind(const std::string& path) {
   return InputKind::kCapture;
 }
 
+// What a profile takes from a flow record: 88 bytes where a FlowRecord has 150, for records that
+// are all held while they are sorted by start.
+struct ProfileInput {
+  IpAddress src, dst;
+  std::uint16_t src_port = 0, dst_port = 0;
+  std::uint8_t l4_proto = 0;
+  Timestamp start = 0, end = 0;
+  std::uint64_t packets = 0, bytes = 0, packets_rev = 0, bytes_rev = 0;
+
+  ProfileInput() = default;
+  explicit ProfileInput(const FlowRecord& r)
+      : src(r.src), dst(r.dst), src_port(r.src_port), dst_port(r.dst_port), l4_proto(r.l4_proto), start(r.start),
+        end(r.end), packets(r.packets), bytes(r.bytes), packets_rev(r.packets_rev), bytes_rev(r.bytes_rev) {}
+  void fill(FlowRecord& r) const {
+    r.src = src, r.dst = dst, r.src_port = src_port, r.dst_port = dst_port, r.l4_proto = l4_proto;
+    r.start = start, r.end = end;
+    r.packets = packets, r.bytes = bytes, r.packets_rev = packets_rev, r.bytes_rev = bytes_rev;
+  }
+};
+
 // Records in, ft-profiler's merging, profile out.
 int run_records_profile(const ProfileCommandOptions& o, InputKind kind) {
-  std::vector<FlowRecord, HugePageAllocator<FlowRecord>> records;
+  std::vector<ProfileInput, HugePageAllocator<ProfileInput>> records;
   std::string what;
   if (kind == InputKind::kIpfix) {
     what = "IPFIX records";
@@ -61,12 +81,12 @@ int run_records_profile(const ProfileCommandOptions& o, InputKind kind) {
     }
     IpfixReader reader(o.input);
     FlowRecord r;
-    while (reader.next(r)) records.push_back(r);
+    while (reader.next(r)) records.emplace_back(r);
   } else {
     const FlowCsv csv = read_flow_csv(o.input);
     what = csv.format == FlowCsvFormat::kNfdump ? "nfdump records" : "report records";
     records.reserve(csv.flows.size());
-    for (const ReadFlow& f : csv.flows) records.push_back(f.record);
+    for (const ReadFlow& f : csv.flows) records.emplace_back(f.record);
   }
   // In order of start (exporters write in order of end): sort (start, index) pairs, not records.
   std::vector<std::pair<Timestamp, std::uint32_t>, HugePageAllocator<std::pair<Timestamp, std::uint32_t>>> order(records.size());
@@ -84,7 +104,21 @@ int run_records_profile(const ProfileCommandOptions& o, InputKind kind) {
   if (o.gzip) profile.set_gzip();
   if (!order.empty()) profile.set_origin(order.front().first);
   RecordProfiler profiler(po, [&](const FlowRecord& r) { profile.write(r); });
-  for (const auto& [start, i] : order) profiler.add(records[i]);
+  // Records are read in start order, all over memory, and each one's flow is looked up in a
+  // table larger than the caches: load both some records ahead.
+  constexpr std::size_t kRecordAhead = 16;
+  constexpr std::size_t kSlotAhead = 8;
+  FlowRecord ahead;
+  FlowRecord next;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    if (k + kRecordAhead < order.size()) __builtin_prefetch(&records[order[k + kRecordAhead].second]);
+    if (k + kSlotAhead < order.size()) {
+      records[order[k + kSlotAhead].second].fill(ahead);
+      profiler.prefetch(ahead);
+    }
+    records[order[k].second].fill(next);
+    profiler.add(next);
+  }
   profiler.finish();
   profile.finish();
   if (!o.quiet) {

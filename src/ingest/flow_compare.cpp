@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <array>
 
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/flow_key.hpp"
@@ -100,10 +100,39 @@ bool CompareResult::statistical_pass(double tolerance) const {
 CompareResult compare_flows(const CompareInputs& reference, const CompareInputs& probe,
                             const CompareOptions& options, const std::string& reference_name,
                             const VerdictSink& on_verdict) {
+  std::size_t k = 0;
+  return compare_flows(
+      reference,
+      [&](CompareInput& in) {
+        if (k >= probe.size()) return false;
+        in = probe[k++];
+        return true;
+      },
+      options, reference_name, on_verdict);
+}
+
+CompareResult compare_flows(const CompareInputs& reference, const CompareSource& next_probe,
+                            const CompareOptions& options, const std::string& reference_name,
+                            const VerdictSink& on_verdict) {
   CompareResult result;
-  auto emit = [&](const FlowVerdict& v) {
-    if (v.verdict != Verdict::kOk && result.problems.size() < CompareResult::kKeptProblems) result.problems.push_back(v);
-    if (on_verdict) on_verdict(v);
+  constexpr std::size_t kKept = CompareResult::kKeptProblems;
+  // With a sink, verdicts are made in reference order and the first problems kept as they come.
+  // Without one, the reference flows are judged in their sorted order (sequential memory), and
+  // the problems of the kKept earliest reference flows are kept by their reference index.
+  std::vector<std::pair<std::uint32_t, FlowVerdict>> earliest;
+  auto emit = [&](const FlowVerdict& v, std::uint32_t ref_index) {
+    if (on_verdict) {
+      if (v.verdict != Verdict::kOk && result.problems.size() < kKept) result.problems.push_back(v);
+      on_verdict(v);
+      return;
+    }
+    if (v.verdict == Verdict::kOk) return;
+    if (earliest.size() < kKept) {
+      earliest.emplace_back(ref_index, v);
+      return;
+    }
+    auto latest = std::max_element(earliest.begin(), earliest.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (ref_index < latest->first) *latest = {ref_index, v};
   };
   std::vector<FlowVerdict> unexpected;  // kept until the reference flows are done
   std::vector<OneWay, HugePageAllocator<OneWay>> ref;
@@ -136,13 +165,16 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareInputs&
   struct Slot {
     std::uint64_t hash = 0;
     std::uint32_t first = kEmpty;  // position of the hash's first flow
+    std::uint32_t count = 0;       // flows of that hash, from `first` on
   };
   std::vector<Slot, HugePageAllocator<Slot>> table(slots);
-  for (std::size_t pos = 0; pos < n; ++pos) {
-    if (pos > 0 && hash[pos] == hash[pos - 1]) continue;
+  for (std::size_t pos = 0; pos < n;) {
+    std::size_t end = pos + 1;
+    while (end < n && hash[end] == hash[pos]) ++end;
     std::size_t slot = hash[pos] & mask;
     while (table[slot].first != kEmpty) slot = (slot + 1) & mask;
-    table[slot] = {hash[pos], static_cast<std::uint32_t>(pos)};
+    table[slot] = {hash[pos], static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(end - pos)};
+    pos = end;
   }
   const Duration tol = options.tolerance;
   // Two reference flows of one key must not overlap in time (within the tolerance).
@@ -167,7 +199,8 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareInputs&
       const Duration slack = tol + std::max(w.precision, Duration{1});
       std::size_t best = n;
       Duration best_distance = 0;
-      for (std::size_t pos = table[slot].first; pos < n && hash[pos] == h; ++pos) {
+      const std::size_t end = std::size_t{table[slot].first} + table[slot].count;
+      for (std::size_t pos = table[slot].first; pos < end; ++pos) {
         const OneWay& r = ref[pos];
         if (r.wide_start - slack > w.start) break;  // sorted by start: the rest start later still
         if (!(r.key == w.key) || w.start > r.wide_end + slack) continue;
@@ -194,15 +227,59 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareInputs&
     Timestamp start, end;
   };
   std::vector<Piece, HugePageAllocator<Piece>> pieces;  // every matched record, for the split checks
-  std::map<std::uint8_t, ProtocolTotals> protocols;
+  std::array<ProtocolTotals, 256> protocols{};  // by IP protocol number
+  std::array<bool, 256> protocol_seen{};
   std::vector<OneWay> probes;
-  for (const auto& p : probe) {
-    if (p.record.end < p.record.start) {
+  // The table and the reference flows are larger than the caches: the probe's records are read
+  // kAhead ahead; the table slots of their keys are loaded as they are read, and halfway to
+  // their turn the first reference flow those slots name.
+  constexpr std::size_t kAhead = 16;
+  auto directions = [](const FlowRecord& r) {
+    return std::array<std::uint64_t, 2>{FlowKeyHash{}(directed(r.src, r.src_port, r.dst, r.dst_port, r.l4_proto)),
+                                        FlowKeyHash{}(directed(r.dst, r.dst_port, r.src, r.src_port, r.l4_proto))};
+  };
+  auto prefetch = [&](const CompareInput& in) {
+    for (const std::uint64_t h : directions(in.record)) __builtin_prefetch(&table[h & mask]);
+  };
+  auto prefetch_flows = [&](const CompareInput& in) {
+    for (const std::uint64_t h : directions(in.record)) {
+      for (std::size_t slot = h & mask; table[slot].first != kEmpty; slot = (slot + 1) & mask) {
+        if (table[slot].hash == h) {
+          __builtin_prefetch(&ref[table[slot].first]);
+          __builtin_prefetch(&seen[table[slot].first]);
+          break;
+        }
+      }
+    }
+  };
+  std::array<CompareInput, kAhead> ring;
+  std::size_t head = 0;
+  std::size_t count = 0;
+  bool more = true;
+  auto refill = [&] {
+    while (more && count < kAhead) {
+      CompareInput& slot = ring[(head + count) % kAhead];
+      more = next_probe(slot);
+      if (more) {
+        prefetch(slot);
+        ++count;
+      }
+    }
+  };
+  refill();
+  CompareInput in;
+  while (count > 0) {
+    in = ring[head];
+    head = (head + 1) % kAhead;
+    --count;
+    refill();
+    if (count > kAhead / 2) prefetch_flows(ring[(head + kAhead / 2) % kAhead]);
+    if (in.record.end < in.record.start) {
       ++result.probe_malformed;
       continue;
     }
     probes.clear();
-    split(p, probes);
+    split(in, probes);
     for (const OneWay& w : probes) {
       const std::size_t match = find(w);
       add(result.total, false, w.packets, w.bytes);
@@ -214,8 +291,9 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareInputs&
         v.probe_packets = w.packets, v.probe_bytes = w.bytes, v.probe_start = w.start, v.probe_end = w.end;
         v.probe_records = 1;
         v.detail = "probe record at line " + std::to_string(w.line) + " matches no reference flow";
-        unexpected.push_back(std::move(v));
+        if (on_verdict || unexpected.size() < kKept) unexpected.push_back(std::move(v));
         add(protocols[w.key.protocol], false, w.packets, w.bytes);
+        protocol_seen[w.key.protocol] = true;
         ++result.unexpected;
         continue;
       }
@@ -234,14 +312,28 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareInputs&
   std::sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
     return a.ref != b.ref ? a.ref < b.ref : a.start < b.start;
   });
-  result.total.probe_flows = unexpected.size();
+  result.total.probe_flows = result.unexpected;
   for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t i = pos_of[k];
+    const std::size_t i = on_verdict ? pos_of[k] : k;
     const OneWay& r = ref[i];
     const Seen& s = seen[i];
     add(result.total, true, r.packets, r.bytes);
     ProtocolTotals& pt = protocols[r.key.protocol];
+    protocol_seen[r.key.protocol] = true;
     add(pt, true, r.packets, r.bytes);
+    if (s.records == 1 && !on_verdict && s.packets == r.packets && s.bytes == r.bytes) {
+      // The common case, nobody asking for the verdict rows: only the times are left to check.
+      const Duration allowed = tol + s.precision;
+      auto near = [&](Timestamp probe_t, Timestamp own, Timestamp wide) {
+        return std::llabs(probe_t - own) <= allowed || std::llabs(probe_t - wide) <= allowed;
+      };
+      if (near(s.start, r.start, r.wide_start) && near(s.end, r.end, r.wide_end)) {
+        ++result.total.probe_flows;
+        pt.probe_packets += s.packets, pt.probe_bytes += s.bytes, ++pt.probe_flows;
+        ++result.ok;
+        continue;
+      }
+    }
     FlowVerdict v;
     v.key.src = r.key.a, v.key.dst = r.key.b, v.key.src_port = r.key.a_port, v.key.dst_port = r.key.b_port;
     v.key.l4_proto = r.key.protocol;
@@ -253,7 +345,7 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareInputs&
       v.verdict = Verdict::kMissing;
       v.detail = "no probe record";
       ++result.missing;
-      emit(v);
+      emit(v, r.index);
       continue;
     }
     ++result.total.probe_flows;
@@ -297,10 +389,19 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareInputs&
       v.detail = problems;
       ++result.incorrect;
     }
-    emit(v);
+    emit(v, r.index);
   }
-  for (const auto& u : unexpected) emit(u);
-  result.by_protocol.assign(protocols.begin(), protocols.end());
+  if (!on_verdict) {
+    std::sort(earliest.begin(), earliest.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& e : earliest) result.problems.push_back(std::move(e.second));
+  }
+  for (const auto& u : unexpected) {
+    if (result.problems.size() < kKept) result.problems.push_back(u);
+    if (on_verdict) on_verdict(u);
+  }
+  for (std::size_t proto = 0; proto < protocols.size(); ++proto) {
+    if (protocol_seen[proto]) result.by_protocol.emplace_back(static_cast<std::uint8_t>(proto), protocols[proto]);
+  }
   return result;
 }
 

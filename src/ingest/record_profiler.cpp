@@ -48,6 +48,10 @@ RecordProfiler::RecordProfiler(const RecordProfilerOptions& options, Sink sink)
     : impl_(std::make_unique<Impl>()), sink_(std::move(sink)), options_(options) {}
 RecordProfiler::~RecordProfiler() = default;
 
+void RecordProfiler::prefetch(const FlowRecord& r) const {
+  impl_->table.prefetch(FlowTable<Cached>::hash_of(key_of(r)));
+}
+
 void RecordProfiler::add(const FlowRecord& r) {
   ++in_;
   Impl& m = *impl_;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "flowreplay/io/flow_csv.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -129,6 +130,8 @@ FlowCsv parse_flow_csv(std::string_view text, const std::string& name, const Tim
     }
     return false;
   };
+  // One row a line: room for all of them at once, not a vector doubled (and copied) 20 times.
+  out.flows.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   std::string_view header_line;
   if (!next_line(header_line)) return out;
   std::vector<std::string_view> header;
@@ -243,6 +246,11 @@ FlowCsv read_flow_csv(const std::string& path, const TimeZone& zone) {
   } else {
     std::FILE* in = std::fopen(path.c_str(), "rb");
     if (in == nullptr) throw IoError(path, "cannot open", errno);
+    if (std::fseek(in, 0, SEEK_END) == 0) {  // one allocation for a regular file
+      const long size = std::ftell(in);
+      if (size > 0) text.reserve(static_cast<std::size_t>(size));
+      std::rewind(in);
+    }
     char chunk[1 << 16];
     std::size_t n;
     while ((n = std::fread(chunk, 1, sizeof chunk, in)) > 0) text.append(chunk, n);

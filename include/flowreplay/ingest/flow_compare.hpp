@@ -84,6 +84,12 @@ using VerdictSink = std::function<void(const FlowVerdict&)>;
 CompareResult compare_flows(const CompareInputs& reference, const CompareInputs& probe,
                             const CompareOptions& options, const std::string& reference_name,
                             const VerdictSink& on_verdict = {});
+// The same with the probe's records streamed: `next_probe` fills the next one, false after the
+// last; only the reference is held in memory.
+using CompareSource = std::function<bool(CompareInput&)>;
+CompareResult compare_flows(const CompareInputs& reference, const CompareSource& next_probe,
+                            const CompareOptions& options, const std::string& reference_name,
+                            const VerdictSink& on_verdict = {});
 
 // Relative error |probe - ref| / ref (0 when both are 0, 1 when only the reference is 0).
 double relative_error(std::uint64_t ref, std::uint64_t probe);

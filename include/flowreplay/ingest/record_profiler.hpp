@@ -37,6 +37,8 @@ class RecordProfiler {
 
   void add(const FlowRecord& record);  // in order of start
   void finish();                        // writes every cached flow
+  // A hint, a few records ahead of add(record): starts loading its flow's slot of the cache.
+  void prefetch(const FlowRecord& record) const;
 
   [[nodiscard]] std::uint64_t records_in() const { return in_; }
   [[nodiscard]] std::uint64_t merged() const { return merged_; }
