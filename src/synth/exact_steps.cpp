@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "flowreplay/core/wire.hpp"
 #include "flowreplay/synth/apps/app_script.hpp"
@@ -32,25 +33,86 @@ double gap_weight(Rng& rng, bool sparse) {
   return sparse ? 0.9 + 0.2 * rng.uniform() : 0.5 + std::min(rng.exponential(1.0), 3.0);
 }
 
-// Payload of the j-th (0-based) of c packets that share p bytes.
-struct Spread {
-  std::uint64_t bytes = 0;    // payload of the direction
-  std::uint64_t slots = 0;    // packets that may carry it
-  std::uint32_t segment = 0;  // TCP: whole segments of this size first; 0: even shares (UDP, ICMP)
 
-  [[nodiscard]] std::uint32_t at(std::uint64_t j) const {
-    if (slots == 0 || bytes == 0) return 0;
-    if (segment == 0) return static_cast<std::uint32_t>(bytes / slots + (j < bytes % slots ? 1 : 0));
-    // k = ceil(bytes / segment) data packets, spread evenly among the slots (Bresenham), the
-    // first slot always carrying data: the side that speaks first opens with its message.
-    const std::uint64_t k = (bytes + segment - 1) / segment;
-    __extension__ using U128 = unsigned __int128;
-    const auto before = static_cast<std::uint64_t>((static_cast<U128>(j) * k + slots - 1) / slots);
-    const auto after = static_cast<std::uint64_t>((static_cast<U128>(j + 1) * k + slots - 1) / slots);
-    if (after == before) return 0;  // a pure ACK
-    return before + 1 < k ? segment : static_cast<std::uint32_t>(bytes - (k - 1) * segment);
+// Payload sizes of one direction's middle packets: frame sizes drawn from the config's size
+// histogram (packets.size_histogram), tilted (exponentially, as little as it takes) so that
+// its mean is the direction's own mean frame, then kept within what the bytes still to send
+// allow, so that the direction's total is exact and the last packet takes what is left. The
+// first packet carries data when there is any, at least `first` bytes where the bytes allow (an
+// application message's head, which a sender writes in one go), so that each side opens with
+// its message.
+class SizeDraw {
+ public:
+  SizeDraw(const std::vector<SizeBin>& bins, std::uint32_t overhead, std::uint32_t max_payload, std::uint64_t bytes,
+           std::uint64_t packets, std::uint32_t first, std::uint64_t seed)
+      : bins_(&bins), overhead_(overhead), max_(max_payload), first_min_(first), left_(bytes), packets_(packets), rng_(seed) {
+    if (packets == 0 || bins.empty()) return;
+    const double mean = static_cast<double>(overhead) + static_cast<double>(bytes) / static_cast<double>(packets);
+    auto centre = [](const SizeBin& b) { return (static_cast<double>(b.lo) + static_cast<double>(b.hi)) / 2; };
+    // The tilt whose mean is `mean`, by bisection: the tilted mean grows with theta.
+    auto tilted_mean = [&](double theta) {
+      double sum = 0;
+      double weighted = 0;
+      for (const SizeBin& b : bins) {
+        const double w = b.probability * std::exp(theta * (centre(b) - mean));
+        sum += w;
+        weighted += w * centre(b);
+      }
+      return sum > 0 ? weighted / sum : mean;
+    };
+    double lo = -0.5;
+    double hi = 0.5;
+    for (int i = 0; i < 60; ++i) {
+      const double mid = (lo + hi) / 2;
+      (tilted_mean(mid) < mean ? lo : hi) = mid;
+    }
+    const double theta = (lo + hi) / 2;
+    cumulative_.reserve(bins.size());
+    double sum = 0;
+    for (const SizeBin& b : bins) {
+      sum += b.probability * std::exp(theta * (centre(b) - mean));
+      cumulative_.push_back(sum);
+    }
   }
+
+  std::uint32_t next() {
+    if (packets_ == 0) return 0;
+    const std::uint64_t rest = packets_ - 1;  // packets after this one
+    const std::uint64_t most_after = rest * max_;
+    std::uint64_t lo = left_ > most_after ? left_ - most_after : 0;
+    const std::uint64_t hi = std::min<std::uint64_t>(max_, left_);
+    if (first_ && left_ > 0) lo = std::max<std::uint64_t>(lo, std::min<std::uint64_t>(std::max(first_min_, 1U), hi));
+    first_ = false;
+    std::uint64_t payload = hi;
+    if (rest > 0 && lo < hi && !cumulative_.empty()) {
+      const double u = rng_.uniform() * cumulative_.back();
+      const std::size_t bin = std::min<std::size_t>(
+          static_cast<std::size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), u) - cumulative_.begin()),
+          cumulative_.size() - 1);
+      const SizeBin& b = (*bins_)[bin];
+      const std::uint64_t frame = b.lo + rng_.below(std::uint64_t{b.hi} - b.lo + 1);
+      payload = std::clamp<std::uint64_t>(frame > overhead_ ? frame - overhead_ : 0, lo, hi);
+    } else if (rest > 0) {
+      payload = lo;
+    }
+    left_ -= payload;
+    --packets_;
+    return static_cast<std::uint32_t>(payload);
+  }
+
+ private:
+  const std::vector<SizeBin>* bins_;
+  std::uint32_t overhead_;
+  std::uint32_t max_;
+  std::uint32_t first_min_;
+  std::uint64_t left_;
+  std::uint64_t packets_;
+  Rng rng_;
+  bool first_ = true;
+  std::vector<double> cumulative_;  // tilted bin weights, summed
 };
+
+constexpr std::uint64_t kSizeStream = 0x512e;
 
 }  // namespace
 
@@ -67,7 +129,7 @@ Steps FlowPlanner::exact() {
   const bool closes = x.shape == ExactShape::kFull;
   const std::uint64_t head = x.shape == ExactShape::kAttempt ? total : opens ? 2 : 0;
   std::uint64_t middle[2];
-  Spread spread[2];
+  std::uint64_t payload_bytes[2];  // each direction's payload, headers taken off
   for (int d = 0; d < 2; ++d) {
     const std::uint64_t fixed = exact_fixed_packets(x, d);
     middle[d] = x.packets[d] - fixed;
@@ -75,7 +137,7 @@ Steps FlowPlanner::exact() {
     if (x.shape == ExactShape::kFull) headers += h.syn + (fixed - 1) * h.data;
     if (x.shape == ExactShape::kHandshake) headers += h.syn;
     if (x.shape == ExactShape::kAttempt) headers += fixed * (d == kFwd ? h.syn : wire::kTcpHeader);
-    spread[d] = {x.bytes[d] - headers, middle[d], tcp ? h.max_payload() : 0};
+    payload_bytes[d] = x.bytes[d] - headers;
   }
 
   // Times: the first packet at the start, the last at start + duration. Handshake and teardown
@@ -130,8 +192,7 @@ Steps FlowPlanner::exact() {
   {
     thread_local Message scratch[2];
     Rng dialogue(spec_.seed ^ kDialogueStream);
-    const std::uint64_t payload[2] = {spread[kFwd].bytes, spread[kRev].bytes};
-    app_ = exact_dialogue(exact_app(spec_.l4, spec_.server_port), payload, x.packets, dialogue, scratch);
+    app_ = exact_dialogue(exact_app(spec_.l4, spec_.server_port), payload_bytes, x.packets, dialogue, scratch);
     for (int d = 0; d < 2; ++d) {
       if (scratch[d].head_len == 0) continue;
       if (!exact_msg_) exact_msg_ = std::make_unique_for_overwrite<Message[]>(2);
@@ -214,9 +275,15 @@ Steps FlowPlanner::exact() {
   // Middle: the forward side first (the record's source sends the first packet), then both
   // sides interleaved in proportion to their counts.
   std::uint64_t done[2] = {0, 0};
+  SizeDraw sizes[2] = {
+      SizeDraw(config_.size_histogram, layout_.l2 + h.ip + h.data, h.max_payload(), payload_bytes[kFwd], middle[kFwd],
+               head_len[kFwd], spec_.seed ^ kSizeStream),
+      SizeDraw(config_.size_histogram, layout_.l2 + h.ip + h.data, h.max_payload(), payload_bytes[kRev], middle[kRev],
+               head_len[kRev], spec_.seed ^ kSizeStream ^ 1)};
   auto middle_packet = [&](std::uint8_t dir) {
     step();
-    const std::uint32_t payload = spread[dir].at(done[dir]++);
+    ++done[dir];
+    const std::uint32_t payload = sizes[dir].next();
     if (tcp) {
       segment(dir, wire::kTcpAck, payload);
     } else {
