@@ -46,27 +46,31 @@ class SizeDraw {
   SizeDraw(const std::vector<SizeBin>& bins, std::uint32_t overhead, std::uint32_t max_payload, std::uint64_t bytes,
            std::uint64_t packets, std::uint32_t first, std::uint64_t seed)
       : bins_(&bins), overhead_(overhead), max_(max_payload), first_min_(first), left_(bytes), packets_(packets), rng_(seed) {
-    if (packets == 0 || bins.empty()) return;
+    if (packets <= 1 || bins.empty()) return;  // a lone packet takes the whole payload: nothing to draw
     const double mean = static_cast<double>(overhead) + static_cast<double>(bytes) / static_cast<double>(packets);
     auto centre = [](const SizeBin& b) { return (static_cast<double>(b.lo) + static_cast<double>(b.hi)) / 2; };
-    // The tilt whose mean is `mean`, by bisection: the tilted mean grows with theta.
-    auto tilted_mean = [&](double theta) {
+    // The tilt whose mean is `mean`: Newton's method on the tilted mean, whose derivative in
+    // theta is the tilted variance; a mean outside the bins' centres pushes theta to its bound
+    // (all weight on the nearest bin), where the clamps in next() take over.
+    constexpr double kBound = 0.5;
+    double theta = 0;
+    for (int i = 0; i < 12; ++i) {
       double sum = 0;
-      double weighted = 0;
+      double moment1 = 0;
+      double moment2 = 0;
       for (const SizeBin& b : bins) {
-        const double w = b.probability * std::exp(theta * (centre(b) - mean));
+        const double x = centre(b) - mean;
+        const double w = b.probability * std::exp(theta * x);
         sum += w;
-        weighted += w * centre(b);
+        moment1 += w * x;
+        moment2 += w * x * x;
       }
-      return sum > 0 ? weighted / sum : mean;
-    };
-    double lo = -0.5;
-    double hi = 0.5;
-    for (int i = 0; i < 60; ++i) {
-      const double mid = (lo + hi) / 2;
-      (tilted_mean(mid) < mean ? lo : hi) = mid;
+      if (sum <= 0) break;
+      const double offset = moment1 / sum;  // tilted mean - wanted mean
+      const double variance = moment2 / sum - offset * offset;
+      if (std::fabs(offset) < 0.5 || variance <= 1e-9) break;
+      theta = std::clamp(theta - offset / variance, -kBound, kBound);
     }
-    const double theta = (lo + hi) / 2;
     cumulative_.reserve(bins.size());
     double sum = 0;
     for (const SizeBin& b : bins) {
