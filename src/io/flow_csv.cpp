@@ -174,6 +174,9 @@ FlowCsv parse_flow_csv(std::string_view text, const std::string& name, const Tim
       }
       r.start = *tsn, r.end = *ten;
       r.packets = *p, r.bytes = *b, r.packets_rev = *pr2, r.bytes_rev = *b2;
+      if ((r.packets == 0 && r.bytes > 0) || (r.packets_rev == 0 && r.bytes_rev > 0)) {
+        fail("BYTES, BYTES_REV: bytes in a direction without packets");
+      }
       if (sf >= 0 && ef >= 0 && sr >= 0 && er >= 0) {
         const auto a = number<Timestamp>(f[sf]), z = number<Timestamp>(f[ef]), a2 = number<Timestamp>(f[sr]),
                    z2 = number<Timestamp>(f[er]);

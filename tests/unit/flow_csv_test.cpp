@@ -57,6 +57,22 @@ TEST(FlowCsv, FuzzerFoundDirectionTimeOutsideTheFlowIsAnError) {
   EXPECT_THROW(parse_flow_csv(text, "fuzz.csv"), ConfigError);
 }
 
+TEST(FlowCsv, FuzzerFoundBytesWithoutPacketsAreAnError) {
+  // A report row with reverse bytes and no reverse packets: compare took the reverse direction
+  // for a flow (by its bytes), the time checks skipped it (by its packets), and a self-compare
+  // found it unexpected.
+  std::ifstream in(FLOWREPLAY_SOURCE_DIR "/tests/fuzz/regressions/flow_csv/bytes-without-packets", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(text.empty());
+  try {
+    parse_flow_csv(text, "fuzz.csv");
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("fuzz.csv:2: BYTES, BYTES_REV: bytes in a direction without packets"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(FlowCsv, ReportTimesOutOfRangeAreErrors) {
   const std::string text =
       "SRC_IP,DST_IP,SRC_PORT,DST_PORT,L3_PROTO,L4_PROTO,START_TIME,END_TIME,PACKETS,BYTES,PACKETS_REV,BYTES_REV\n"
