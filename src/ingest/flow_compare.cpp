@@ -321,13 +321,15 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareSource&
     ProtocolTotals& pt = protocols[r.key.protocol];
     protocol_seen[r.key.protocol] = true;
     add(pt, true, r.packets, r.bytes);
+    // A probe's times may be truncated to its precision, and a biflow split into one-way records
+    // may carry the biflow's times on both halves (nfdump does).
+    const Duration allowed = tol + s.precision;
+    auto close = [&](Timestamp probe_t, Timestamp own, Timestamp wide) {
+      return std::llabs(probe_t - own) <= allowed || std::llabs(probe_t - wide) <= allowed;
+    };
     if (s.records == 1 && !on_verdict && s.packets == r.packets && s.bytes == r.bytes) {
       // The common case, nobody asking for the verdict rows: only the times are left to check.
-      const Duration allowed = tol + s.precision;
-      auto near = [&](Timestamp probe_t, Timestamp own, Timestamp wide) {
-        return std::llabs(probe_t - own) <= allowed || std::llabs(probe_t - wide) <= allowed;
-      };
-      if (near(s.start, r.start, r.wide_start) && near(s.end, r.end, r.wide_end)) {
+      if (close(s.start, r.start, r.wide_start) && close(s.end, r.end, r.wide_end)) {
         ++result.total.probe_flows;
         pt.probe_packets += s.packets, pt.probe_bytes += s.bytes, ++pt.probe_flows;
         ++result.ok;
@@ -354,12 +356,6 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareSource&
     auto problem = [&](const std::string& p) { problems += (problems.empty() ? "" : "; ") + p; };
     if (s.packets != r.packets) problem("PACKETS " + signed_count(r.packets, s.packets));
     if (s.bytes != r.bytes) problem("BYTES " + signed_count(r.bytes, s.bytes));
-    // A probe's times may be truncated to its precision, and a biflow split into one-way records
-    // may carry the biflow's times on both halves (nfdump does).
-    const Duration allowed = tol + s.precision;
-    auto close = [&](Timestamp probe_t, Timestamp own, Timestamp wide) {
-      return std::llabs(probe_t - own) <= allowed || std::llabs(probe_t - wide) <= allowed;
-    };
     if (!close(s.start, r.start, r.wide_start)) problem("START off by " + ms_text(s.start - r.start));
     if (!close(s.end, r.end, r.wide_end)) problem("END off by " + ms_text(s.end - r.end));
     if (s.records > 1) {
