@@ -238,6 +238,10 @@ int run_gen(const GenOptions& o) {
                  o.report.empty() ? "" : (std::string(o.pcap.empty() ? "" : " and ") + "report " + o.report).c_str(), wall,
                  static_cast<double>(s.packets) / wall / 1e6,
                  human_bytes(static_cast<double>(sink->bytes_written()) / wall).c_str());
+    if (s.fragmented > 0) {
+      std::fprintf(stderr, "  %llu packets split in two IP fragments (network.fragmentation_probability); the counts include both\n",
+                   static_cast<unsigned long long>(s.fragmented));
+    }
   }
   if (wire != nullptr && !o.quiet) {
     const ReplayStats& w = wire->stats();

@@ -111,7 +111,7 @@ bool MixFlowSource::next(FlowSpec& spec) {
   } else {
     spec.server_port = pat.ports[rng_.below(pat.ports.size())];
   }
-  spec.vlan = config_.vlan_ids.empty() ? 0 : config_.vlan_ids[rng_.below(config_.vlan_ids.size())];
+  spec.encap = config_.draw_encapsulation(rng_);
   return true;
 }
 

@@ -15,6 +15,7 @@
 
 #include "flowreplay/synth/default_config.hpp"
 #include "flowreplay/core/errors.hpp"
+#include "flowreplay/core/rng.hpp"
 
 namespace flowreplay {
 
@@ -454,9 +455,60 @@ void read_patterns(const Reader& rd, const YAML::Node& n, GenConfig& c) {
   }
 }
 
+constexpr std::uint32_t kMaxVlanId = 4094;       // 0 and 4095 are reserved (IEEE 802.1Q)
+constexpr std::uint32_t kMaxMplsLabel = 1048575;  // 20 bits (RFC 3032)
+
+// network.encapsulation: [{probability: 20%, layers: [{type: vlan, id: 10}, {type: mpls, label: 16}]}, ...]
+std::vector<Encapsulation> read_encapsulation(const Reader& rd, const YAML::Node& n) {
+  const std::string key = "network.encapsulation";
+  if (!n.IsSequence()) rd.fail(n, key, "expected a list of variants, each with probability and layers");
+  std::vector<Encapsulation> out;
+  double total = 0;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const YAML::Node& e = n[i];
+    const std::string path = key + "[" + std::to_string(i) + "]";
+    rd.check_keys(e, path, {"probability", "layers"});
+    if (!e["probability"] || !e["layers"]) rd.fail(e, path, "needs probability and layers");
+    Encapsulation variant;
+    variant.probability = rd.share(e["probability"], path + ".probability");
+    const YAML::Node& layers = e["layers"];
+    if (!layers.IsSequence() || layers.size() == 0 || layers.size() > Encapsulation::kMaxLayers) {
+      rd.fail(layers, path + ".layers", "expected a list of 1 to 8 layers");
+    }
+    for (std::size_t j = 0; j < layers.size(); ++j) {
+      const YAML::Node& l = layers[j];
+      const std::string lpath = path + ".layers[" + std::to_string(j) + "]";
+      rd.check_keys(l, lpath, {"type", "id", "label"});
+      if (!l["type"]) rd.fail(l, lpath, "needs type: vlan or mpls");
+      const std::string type = rd.scalar(l["type"], lpath + ".type");
+      EncapLayer layer;
+      if (type == "vlan") {
+        if (!l["id"] || l["label"]) rd.fail(l, lpath, "a vlan layer takes id (1-4094)");
+        layer.kind = EncapLayer::Kind::kVlan;
+        layer.id = static_cast<std::uint32_t>(rd.whole(l["id"], lpath + ".id", 1, kMaxVlanId));
+        if (!variant.layers.empty() && variant.layers.back().kind == EncapLayer::Kind::kMpls) {
+          rd.fail(l, lpath, "a VLAN tag may not follow an MPLS label");
+        }
+      } else if (type == "mpls") {
+        if (!l["label"] || l["id"]) rd.fail(l, lpath, "an mpls layer takes label (0-1048575)");
+        layer.kind = EncapLayer::Kind::kMpls;
+        layer.id = static_cast<std::uint32_t>(rd.whole(l["label"], lpath + ".label", 0, kMaxMplsLabel));
+      } else {
+        rd.fail(l["type"], lpath + ".type", "expected vlan or mpls, got " + Reader::quote(type));
+      }
+      variant.layers.push_back(layer);
+    }
+    total += variant.probability;
+    out.push_back(std::move(variant));
+  }
+  if (total > 1 + 1e-9) rd.fail(n, key, "probabilities sum to more than 1 (the rest of 1 goes without encapsulation)");
+  return out;
+}
+
 void read_network(const Reader& rd, const YAML::Node& n, GenConfig& c) {
   rd.check_keys(n, "network", {"client_subnets", "server_subnets", "client_subnets_v6", "server_subnets_v6",
-                               "ipv6_share", "client_macs", "server_macs", "vlan_ids"});
+                               "ipv6_share", "client_macs", "server_macs", "vlan_ids", "encapsulation",
+                               "fragmentation_probability", "min_packet_size_to_fragment"});
   auto family = [&](const char* key, std::vector<Cidr>& out, bool v6) {
     if (auto v = n[key]) {
       out = rd.cidrs(v, std::string("network.") + key);
@@ -472,9 +524,25 @@ void read_network(const Reader& rd, const YAML::Node& n, GenConfig& c) {
   if (auto v = n["ipv6_share"]) c.ipv6_share = rd.share(v, "network.ipv6_share");
   if (auto v = n["client_macs"]) c.client_macs = rd.mac_range(v, "network.client_macs");
   if (auto v = n["server_macs"]) c.server_macs = rd.mac_range(v, "network.server_macs");
-  if (auto v = n["vlan_ids"]) c.vlan_ids = rd.ports(v, "network.vlan_ids", 1);
-  for (auto id : c.vlan_ids) {
-    if (id > 4094) rd.fail(n["vlan_ids"], "network.vlan_ids", "VLAN ids are 1-4094");
+  if (n["vlan_ids"] && n["encapsulation"]) {
+    rd.fail(n["encapsulation"], "network.encapsulation", "give either vlan_ids or encapsulation, not both");
+  }
+  if (auto v = n["vlan_ids"]) {  // shorthand: one single-tag variant per id, equally likely
+    const auto ids = rd.ports(v, "network.vlan_ids", 1);
+    c.encapsulation.clear();
+    for (auto id : ids) {
+      if (id > kMaxVlanId) rd.fail(v, "network.vlan_ids", "VLAN ids are 1-4094");
+      c.encapsulation.push_back({{{EncapLayer::Kind::kVlan, id}}, 1.0 / static_cast<double>(ids.size())});
+    }
+  }
+  if (auto v = n["encapsulation"]) c.encapsulation = read_encapsulation(rd, v);
+  if (auto v = n["fragmentation_probability"]) {
+    c.fragmentation_probability = rd.share(v, "network.fragmentation_probability");
+  }
+  if (auto v = n["min_packet_size_to_fragment"]) {
+    // The smallest packet that splits into two non-empty fragments: an IPv6 header and 16 bytes.
+    c.min_packet_size_to_fragment =
+        static_cast<std::uint32_t>(rd.whole(v, "network.min_packet_size_to_fragment", 56, 9000));
   }
 }
 
@@ -593,5 +661,15 @@ GenConfig load_gen_config_file(const std::string& path) {
 }
 
 GenConfig default_gen_config() { return load_gen_config_text(default_config_yaml(), "<built-in default>"); }
+
+const Encapsulation* GenConfig::draw_encapsulation(Rng& rng) const {
+  if (encapsulation.empty()) return nullptr;
+  double u = rng.uniform();
+  for (const Encapsulation& e : encapsulation) {
+    if (u < e.probability) return &e;
+    u -= e.probability;
+  }
+  return nullptr;
+}
 
 }  // namespace flowreplay

@@ -25,7 +25,43 @@ std::uint64_t sum_at(const std::uint8_t* p, std::size_t n, bool odd) {
 }  // namespace
 
 namespace {
+
 constexpr std::uint8_t kIpv4NoOptions = 0x45;  // version 4, IHL 5 words
+constexpr std::uint32_t kMplsTtl = 64;
+
+// Writes the EtherType chain from offset 12 of an Ethernet header: the encapsulation's 802.1Q
+// tags (TPID, then TCI with PCP and DEI 0), then the MPLS EtherType and its label stack entries
+// (RFC 3032: label, traffic class 0, bottom of stack on the last, TTL 64), or the IP EtherType.
+// Returns the offset where the IP header starts.
+std::uint32_t write_ether_chain(const Encapsulation* encap, bool v6, std::uint8_t* h) {
+  std::uint32_t off = wire::eth::kType;
+  std::size_t labels = 0;
+  if (encap != nullptr) {
+    for (const EncapLayer& layer : encap->layers) {
+      if (layer.kind == EncapLayer::Kind::kVlan) {
+        put16(h + off, wire::kEtherTypeVlan);
+        put16(h + off + wire::vlan::kTci, static_cast<std::uint16_t>(layer.id));
+        off += wire::kVlanTag;
+      } else {
+        ++labels;
+      }
+    }
+  }
+  if (labels == 0) {
+    put16(h + off, v6 ? wire::kEtherTypeIpv6 : wire::kEtherTypeIpv4);
+    return off + 2;
+  }
+  put16(h + off, wire::kEtherTypeMpls);
+  off += 2;
+  for (const EncapLayer& layer : encap->layers) {
+    if (layer.kind != EncapLayer::Kind::kMpls) continue;
+    const std::uint32_t bottom = --labels == 0 ? 1 : 0;
+    put32(h + off, (layer.id << 12) | (bottom << 8) | kMplsTtl);
+    off += Encapsulation::kLayerBytes;
+  }
+  return off;
+}
+
 }  // namespace
 
 PacketBuilder::PacketBuilder(const FlowSpec& spec, const FlowLayout& layout) : spec_(spec), layout_(layout) {
@@ -47,15 +83,7 @@ PacketBuilder::PacketBuilder(const FlowSpec& spec, const FlowLayout& layout) : s
     std::uint8_t* h = dir.head;
     dst_mac.write(h);
     src_mac.write(h + wire::eth::kSrc);
-    std::uint32_t off = wire::eth::kType;
-    if (spec.vlan != 0) {
-      put16(h + off, wire::kEtherTypeVlan);
-      put16(h + off + wire::vlan::kTci, spec.vlan);  // PCP 0, DEI 0
-      off += wire::kVlanTag;
-    }
-    put16(h + off, v6 ? wire::kEtherTypeIpv6 : wire::kEtherTypeIpv4);
-    off += 2;
-    std::uint8_t* ip = h + off;
+    std::uint8_t* ip = h + write_ether_chain(spec.encap, v6, h);
     const std::uint8_t ttl = d == 0 ? 64 : server_ttl;
     if (!v6) {  // RFC 791; DF set as Linux does for TCP and most UDP
       ip[wire::ipv4::kVersionIhl] = kIpv4NoOptions;
@@ -189,6 +217,69 @@ BuiltFrame PacketBuilder::build(const PlannedPacket& p, std::uint8_t* out) {
     frame = wire::kMinFrame;
   }
   return {frame, l3_len};
+}
+
+namespace {
+
+constexpr std::uint16_t kMoreFragments = 0x2000;  // IPv4 MF flag; IPv6 M flag is bit 0
+constexpr std::uint8_t kIpv6Fragment = 44;          // next-header value of the fragment header
+constexpr std::uint32_t kIpv6FragmentHeader = 8;
+
+// Zeroes the Ethernet padding of a frame shorter than the minimum; returns the padded length.
+std::uint32_t pad(std::uint8_t* frame, std::uint32_t len) {
+  if (len >= wire::kMinFrame) return len;
+  std::memset(frame + len, 0, wire::kMinFrame - len);
+  return wire::kMinFrame;
+}
+
+void finish_ipv4(std::uint8_t* ip, std::uint32_t l3_len, std::uint16_t flags_offset) {
+  put16(ip + wire::ipv4::kTotalLength, static_cast<std::uint16_t>(l3_len));
+  put16(ip + wire::ipv4::kFlagsFragment, flags_offset);
+  put16(ip + wire::ipv4::kChecksum, 0);
+  put16(ip + wire::ipv4::kChecksum, checksum_finish(checksum_add(0, ip, wire::kIpv4Header)));
+}
+
+// Turns the IPv6 header at ip into a fragment's: payload length, next header 44, then the
+// fragment header (RFC 8200 section 4.5: next header, reserved, offset << 3 | M, identification).
+void write_ipv6_fragment(std::uint8_t* ip, std::uint8_t proto, std::uint32_t data, std::uint32_t offset, bool more,
+                         std::uint32_t ident) {
+  put16(ip + wire::ipv6::kPayloadLength, static_cast<std::uint16_t>(kIpv6FragmentHeader + data));
+  ip[wire::ipv6::kNextHeader] = kIpv6Fragment;
+  std::uint8_t* fh = ip + wire::kIpv6Header;
+  fh[0] = proto;
+  fh[1] = 0;
+  put16(fh + 2, static_cast<std::uint16_t>(offset | (more ? 1 : 0)));
+  put32(fh + 4, ident);
+}
+
+}  // namespace
+
+FragmentPair split_fragments(std::uint8_t* frame, std::uint32_t l2, std::uint32_t l3, std::uint32_t l3_len,
+                             std::uint32_t ident, std::uint8_t* second) {
+  const std::uint32_t upper = l3_len - l3;         // the bytes after the IP header
+  const std::uint32_t first_data = (upper / 2) & ~7u;  // offsets count 8-byte units
+  const std::uint32_t second_data = upper - first_data;
+  std::uint8_t* ip = frame + l2;
+  FragmentPair out;
+  if (l3 == wire::kIpv4Header) {
+    std::memcpy(second, frame, l2 + l3);
+    std::memcpy(second + l2 + l3, ip + l3 + first_data, second_data);
+    finish_ipv4(second + l2, l3 + second_data, static_cast<std::uint16_t>(first_data / 8));
+    finish_ipv4(ip, l3 + first_data, kMoreFragments);
+    out.first = {pad(frame, l2 + l3 + first_data), l3 + first_data};
+    out.second = {pad(second, l2 + l3 + second_data), l3 + second_data};
+  } else {
+    const std::uint8_t proto = ip[wire::ipv6::kNextHeader];
+    const std::uint32_t l3_frag = l3 + kIpv6FragmentHeader;
+    std::memcpy(second, frame, l2 + l3);
+    std::memcpy(second + l2 + l3_frag, ip + l3 + first_data, second_data);
+    write_ipv6_fragment(second + l2, proto, second_data, first_data, false, ident);
+    std::memmove(ip + l3_frag, ip + l3, first_data);  // after the second's bytes are saved
+    write_ipv6_fragment(ip, proto, first_data, 0, true, ident);
+    out.first = {pad(frame, l2 + l3_frag + first_data), l3_frag + first_data};
+    out.second = {pad(second, l2 + l3_frag + second_data), l3_frag + second_data};
+  }
+  return out;
 }
 
 }  // namespace flowreplay

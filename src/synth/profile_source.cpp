@@ -312,7 +312,7 @@ bool ProfileFlowSource::next(FlowSpec& spec) {
   spec.server = r.dst_ip ? *r.dst_ip : fam.servers.at(server_index);
   spec.client_mac = config_.client_macs.at(client_index % config_.client_macs.count());
   spec.server_mac = config_.server_macs.at(server_index % config_.server_macs.count());
-  spec.vlan = config_.vlan_ids.empty() ? 0 : config_.vlan_ids[rng_.below(config_.vlan_ids.size())];
+  spec.encap = config_.draw_encapsulation(rng_);
 
   spec.exact = true;
   spec.target = prepared.target;

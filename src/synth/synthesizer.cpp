@@ -2,11 +2,13 @@
 #include "flowreplay/synth/synthesizer.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <memory>
 #include <vector>
 
 #include "flowreplay/synth/packet_builder.hpp"
+#include "flowreplay/core/rng.hpp"
 #include "flowreplay/core/stop.hpp"
 #include "flowreplay/core/wire.hpp"
 
@@ -16,7 +18,7 @@ namespace {
 
 FlowLayout layout_for(const FlowSpec& spec, const GenConfig& config) {
   FlowLayout l;
-  l.l2 = spec.vlan != 0 ? 18 : 14;
+  l.l2 = wire::kEthernetHeader + (spec.encap != nullptr ? spec.encap->bytes() : 0);
   l.l3 = spec.client.is_v6() ? 40 : 20;
   l.mtu = config.mtu;
   return l;
@@ -24,7 +26,11 @@ FlowLayout layout_for(const FlowSpec& spec, const GenConfig& config) {
 
 struct ActiveFlow {
   ActiveFlow(const FlowSpec& s, const GenConfig& config, const PayloadPools& pools)
-      : spec(s), layout(layout_for(spec, config)), planner(spec, config, pools, layout), builder(spec, layout) {}
+      : spec(s),
+        layout(layout_for(spec, config)),
+        planner(spec, config, pools, layout),
+        builder(spec, layout),
+        fragment_rng(mix_seed(spec.seed, 0xf7a9)) {}
 
   FlowSpec spec;
   FlowLayout layout;
@@ -33,6 +39,7 @@ struct ActiveFlow {
   FlowRecord record;
   Duration lag = 0;
   int last_dir = -1;
+  Rng fragment_rng;  // which packets split, and IPv6 fragment identifications
 };
 
 struct Entry {
@@ -57,6 +64,8 @@ SynthStats Synthesizer::run() {
   Timestamp link_free = 0;
   const double ns_per_byte = 8e9 / config_.link_bps;
   const Duration switch_gap = config_.min_dir_switch_gap;
+  const bool fragmenting = config_.fragmentation_probability > 0;
+  std::vector<std::uint8_t> second(fragmenting ? PacketBuilder::kMaxL2 + 8 + config_.mtu + wire::kMinFrame : 0);
 
   FlowSpec upcoming;
   bool have_upcoming = source_.next(upcoming);
@@ -97,45 +106,65 @@ SynthStats Synthesizer::run() {
       f.lag += t - e.key;
 
       const PlannedPacket& p = f.planner.packet();
+      FlowRecord& r = f.record;
+      // Counts one frame as written at time `at`, in the flow's record and the run's totals.
+      auto account = [&](Timestamp at, const BuiltFrame& built) {
+        const std::uint32_t on_wire = std::max<std::uint32_t>(built.frame_len, 60) + 24;  // + FCS, preamble, IFG
+        link_free = at + static_cast<Duration>(std::ceil(on_wire * ns_per_byte));
+        if (r.packets + r.packets_rev == 0) {
+          r.src = f.spec.client;
+          r.dst = f.spec.server;
+          r.src_port = f.spec.client_port;
+          r.dst_port = f.spec.server_port;
+          if (f.spec.l4 == wire::kProtoIcmp) r.dst_port = wire::kIcmpEchoRequest << 8;
+          if (f.spec.l4 == wire::kProtoIcmpv6) r.dst_port = wire::kIcmpv6EchoRequest << 8;
+          r.l4_proto = f.spec.l4;
+          r.vlan = f.spec.encap != nullptr ? f.spec.encap->outer_vlan() : 0;
+          r.start = at;
+          r.app = app_name(f.planner.app());
+        }
+        r.end = at;
+        if (p.dir == 0) {
+          if (r.packets == 0) r.start_fwd = at;
+          r.end_fwd = at;
+          ++r.packets;
+          r.bytes += built.l3_len;
+          r.tcp_flags |= p.tcp_flags;
+        } else {
+          if (r.packets_rev == 0) r.start_rev = at;
+          r.end_rev = at;
+          ++r.packets_rev;
+          r.bytes_rev += built.l3_len;
+          r.tcp_flags_rev |= p.tcp_flags;
+        }
+        if (stats.packets == 0) stats.first = at;
+        stats.last = at;
+        ++stats.packets;
+        stats.frame_bytes += built.frame_len;
+        stats.l3_bytes += built.l3_len;
+        if (progress_ && (stats.packets & 0xffff) == 0) progress_(stats);
+      };
+
       std::uint8_t* frame = sink_.reserve(f.builder.max_frame());
       const BuiltFrame built = f.builder.build(p, frame);
-      sink_.commit(t, built.frame_len);
-      const std::uint32_t on_wire = std::max<std::uint32_t>(built.frame_len, 60) + 24;  // + FCS, preamble, IFG
-      link_free = t + static_cast<Duration>(std::ceil(on_wire * ns_per_byte));
-
-      FlowRecord& r = f.record;
-      if (r.packets + r.packets_rev == 0) {
-        r.src = f.spec.client;
-        r.dst = f.spec.server;
-        r.src_port = f.spec.client_port;
-        r.dst_port = f.spec.server_port;
-        if (f.spec.l4 == wire::kProtoIcmp) r.dst_port = wire::kIcmpEchoRequest << 8;
-        if (f.spec.l4 == wire::kProtoIcmpv6) r.dst_port = wire::kIcmpv6EchoRequest << 8;
-        r.l4_proto = f.spec.l4;
-        r.vlan = f.spec.vlan;
-        r.start = t;
-        r.app = app_name(f.planner.app());
-      }
-      r.end = t;
-      if (p.dir == 0) {
-        if (r.packets == 0) r.start_fwd = t;
-        r.end_fwd = t;
-        ++r.packets;
-        r.bytes += built.l3_len;
-        r.tcp_flags |= p.tcp_flags;
+      if (fragmenting && built.l3_len >= config_.min_packet_size_to_fragment && can_fragment(built.l3_len, f.layout.l3) &&
+          f.fragment_rng.chance(config_.fragmentation_probability)) [[unlikely]] {
+        const auto ident = static_cast<std::uint32_t>(f.fragment_rng.next());
+        const FragmentPair pair = split_fragments(frame, f.layout.l2, f.layout.l3, built.l3_len, ident, second.data());
+        sink_.commit(t, pair.first.frame_len);
+        account(t, pair.first);
+        // The second follows at wire speed; an exact flow keeps its planned time for both, so
+        // a record's last packet stays at its END_TIME and exact flows never go backwards.
+        const Timestamp t2 = f.spec.exact ? t : link_free;
+        std::memcpy(sink_.reserve(pair.second.frame_len), second.data(), pair.second.frame_len);
+        sink_.commit(t2, pair.second.frame_len);
+        account(t2, pair.second);
+        ++stats.fragmented;
       } else {
-        if (r.packets_rev == 0) r.start_rev = t;
-        r.end_rev = t;
-        ++r.packets_rev;
-        r.bytes_rev += built.l3_len;
-        r.tcp_flags_rev |= p.tcp_flags;
+        sink_.commit(t, built.frame_len);
+        account(t, built);
       }
-      if (stats.packets == 0) stats.first = t;
-      stats.last = t;
-      ++stats.packets;
-      stats.frame_bytes += built.frame_len;
-      stats.l3_bytes += built.l3_len;
-      if (progress_ && (stats.packets & 0xffff) == 0) progress_(stats);
+
 
       f.last_dir = p.dir;
       if (f.planner.next()) {

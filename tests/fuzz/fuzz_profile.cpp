@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const ExactFlow& x = spec.target;
       if (x.packets[0] + x.packets[1] > 2000) continue;
       FlowLayout layout;
-      layout.l2 = spec.vlan != 0 ? 18 : 14;
+      layout.l2 = 14 + (spec.encap != nullptr ? spec.encap->bytes() : 0);
       layout.l3 = spec.client.is_v6() ? 40 : 20;
       layout.mtu = kConfig.mtu;
       FlowPlanner planner(spec, kConfig, kPools, layout);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "flowreplay/core/errors.hpp"
+#include "flowreplay/core/rng.hpp"
 
 #include <sstream>
 
@@ -53,7 +54,12 @@ timing: {link_speed: 40Gbps, max_interpacket_gap: 5ms, min_dir_switch_gap: 2us, 
   EXPECT_EQ(c.patterns[0].response_bytes.hi, 200);
   EXPECT_EQ(c.patterns[1].protocol, 17);
   EXPECT_EQ(c.patterns[1].requests.lo, 5);
-  EXPECT_EQ(c.vlan_ids, (std::vector<std::uint16_t>{10, 20}));
+  // vlan_ids: one single-tag variant per id, equally likely.
+  ASSERT_EQ(c.encapsulation.size(), 2u);
+  EXPECT_EQ(c.encapsulation[1].layers.size(), 1u);
+  EXPECT_EQ(c.encapsulation[1].layers[0].kind, EncapLayer::Kind::kVlan);
+  EXPECT_EQ(c.encapsulation[1].outer_vlan(), 20);
+  EXPECT_DOUBLE_EQ(c.encapsulation[0].probability, 0.5);
   EXPECT_EQ(c.mtu, 9000u);
   ASSERT_EQ(c.size_histogram.size(), 2u);
   EXPECT_DOUBLE_EQ(c.size_histogram[1].probability, 0.75);  // normalized
@@ -81,6 +87,64 @@ TEST(GenConfig, ErrorsNameFileLineColumnAndKey) {
             "t.yaml:2:50: traffic_patterns[0].response_bytes: must lie within 1-16384");
   EXPECT_NE(error_of("timing: {rtt: 5ms-1ms}\n").find("t.yaml:1:15: timing.rtt: the low end"), std::string::npos);
   EXPECT_NE(error_of("[unclosed\n").find("t.yaml:"), std::string::npos);
+}
+
+TEST(GenConfig, EncapsulationVariantsAndFragmentation) {
+  const GenConfig c = load_gen_config_text(R"(
+network:
+  encapsulation:
+    - {probability: 25%, layers: [{type: vlan, id: 7}, {type: vlan, id: 8}]}
+    - probability: 0.5
+      layers: [{type: vlan, id: 9}, {type: mpls, label: 16}, {type: mpls, label: 1048575}]
+  fragmentation_probability: 10%
+  min_packet_size_to_fragment: 1000
+)",
+                                           "t.yaml");
+  ASSERT_EQ(c.encapsulation.size(), 2u);
+  EXPECT_DOUBLE_EQ(c.encapsulation[0].probability, 0.25);
+  EXPECT_EQ(c.encapsulation[0].bytes(), 8u);
+  EXPECT_EQ(c.encapsulation[0].outer_vlan(), 7);
+  ASSERT_EQ(c.encapsulation[1].layers.size(), 3u);
+  EXPECT_EQ(c.encapsulation[1].layers[2].kind, EncapLayer::Kind::kMpls);
+  EXPECT_EQ(c.encapsulation[1].layers[2].id, 1048575u);
+  EXPECT_DOUBLE_EQ(c.fragmentation_probability, 0.1);
+  EXPECT_EQ(c.min_packet_size_to_fragment, 1000u);
+
+  // Draws follow the probabilities; the remaining quarter goes bare.
+  Rng rng(5);
+  int counts[3] = {};
+  for (int i = 0; i < 40000; ++i) {
+    const Encapsulation* e = c.draw_encapsulation(rng);
+    ++counts[e == nullptr ? 2 : e == &c.encapsulation[0] ? 0 : 1];
+  }
+  EXPECT_NEAR(counts[0], 10000, 400);
+  EXPECT_NEAR(counts[1], 20000, 400);
+  EXPECT_NEAR(counts[2], 10000, 400);
+  // Without variants nothing is drawn: the flow's random stream stays as it was.
+  const GenConfig bare = load_gen_config_text("{}", "t.yaml");
+  Rng a(5);
+  Rng b(5);
+  EXPECT_EQ(bare.draw_encapsulation(a), nullptr);
+  EXPECT_EQ(a.next(), b.next());
+}
+
+TEST(GenConfig, EncapsulationErrors) {
+  EXPECT_EQ(error_of("network:\n  encapsulation: [{probability: 1, layers: [{type: mpls, label: 3}, {type: vlan, id: 4}]}]\n"),
+            "t.yaml:2:69: network.encapsulation[0].layers[1]: a VLAN tag may not follow an MPLS label");
+  EXPECT_EQ(error_of("network:\n  encapsulation: [{probability: 1, layers: [{type: mpls, label: 1048576}]}]\n"),
+            "t.yaml:2:65: network.encapsulation[0].layers[0].label: must be between 0 and 1048575");
+  EXPECT_EQ(error_of("network:\n  encapsulation: [{probability: 1, layers: [{type: gre, id: 3}]}]\n"),
+            "t.yaml:2:52: network.encapsulation[0].layers[0].type: expected vlan or mpls, got 'gre'");
+  EXPECT_EQ(error_of("network:\n  encapsulation: [{probability: 60%, layers: [{type: vlan, id: 3}]},"
+                     " {probability: 0.5, layers: [{type: vlan, id: 4}]}]\n"),
+            "t.yaml:2:18: network.encapsulation: probabilities sum to more than 1 (the rest of 1 goes without "
+            "encapsulation)");
+  EXPECT_EQ(error_of("network:\n  encapsulation: [{probability: 1, layers: []}]\n"),
+            "t.yaml:2:44: network.encapsulation[0].layers: expected a list of 1 to 8 layers");
+  EXPECT_EQ(error_of("network:\n  vlan_ids: [3]\n  encapsulation: []\n"),
+            "t.yaml:3:18: network.encapsulation: give either vlan_ids or encapsulation, not both");
+  EXPECT_EQ(error_of("network: {min_packet_size_to_fragment: 20}\n"),
+            "t.yaml:1:40: network.min_packet_size_to_fragment: must be between 56 and 9000");
 }
 
 }  // namespace

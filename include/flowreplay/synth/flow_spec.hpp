@@ -24,7 +24,7 @@ struct FlowSpec {
   MacAddress server_mac;
   std::uint16_t client_port = 0;  // ICMP: the echo identifier
   std::uint16_t server_port = 0;  // ICMP: 0
-  std::uint16_t vlan = 0;         // 802.1Q id, 0 = untagged
+  const Encapsulation* encap = nullptr;  // VLAN tags and MPLS labels (the config's), none if null
   std::uint64_t seed = 0;         // the flow's own random stream
   // From a profile record (gen --profile): exact per-direction totals, start to end; the
   // synthesizer then keeps the planned times (no link or direction-switch delays).

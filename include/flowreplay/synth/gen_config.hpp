@@ -4,6 +4,7 @@
 // bytes without FCS; times are ns.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -73,6 +74,30 @@ struct SizeBin {
   double probability = 0;
 };
 
+// One layer between Ethernet and IP: an 802.1Q tag or an MPLS label stack entry (RFC 3032).
+struct EncapLayer {
+  enum class Kind : std::uint8_t { kVlan, kMpls };
+  Kind kind = Kind::kVlan;
+  std::uint32_t id = 0;  // VLAN id 1-4094, or MPLS label 0-1048575
+};
+
+// One encapsulation variant of network.encapsulation, drawn per flow with its probability.
+// Layers are outermost first; VLAN tags come before MPLS labels (a VLAN may not follow MPLS).
+struct Encapsulation {
+  static constexpr std::size_t kMaxLayers = 8;
+  static constexpr std::uint32_t kLayerBytes = 4;  // an 802.1Q tag, an MPLS label stack entry
+  std::vector<EncapLayer> layers;
+  double probability = 0;
+
+  [[nodiscard]] std::uint32_t bytes() const { return static_cast<std::uint32_t>(layers.size()) * kLayerBytes; }
+  // The outermost VLAN id, 0 without one (the report's VLAN column).
+  [[nodiscard]] std::uint16_t outer_vlan() const {
+    return !layers.empty() && layers.front().kind == EncapLayer::Kind::kVlan ? static_cast<std::uint16_t>(layers.front().id) : 0;
+  }
+};
+
+class Rng;
+
 struct GenConfig {
   std::string origin;  // file name, or "<built-in default>"
 
@@ -94,7 +119,14 @@ struct GenConfig {
   double ipv6_share = 0;  // 0..1
   MacRange client_macs;
   MacRange server_macs;
-  std::vector<std::uint16_t> vlan_ids;  // empty: untagged; else one id per flow, drawn uniformly
+  // Encapsulation variants (network.encapsulation, or one VLAN layer per network.vlan_ids id at
+  // equal probabilities); their probabilities sum to at most 1, the rest goes bare.
+  std::vector<Encapsulation> encapsulation;
+  double fragmentation_probability = 0;         // share of IP packets split in two fragments
+  std::uint32_t min_packet_size_to_fragment = 512;  // L3 bytes: smaller packets are never split
+
+  // One flow's encapsulation: nullptr for none. Draws nothing from rng without variants.
+  const Encapsulation* draw_encapsulation(Rng& rng) const;
 
   // packets
   std::vector<SizeBin> size_histogram;  // normalized to sum 1

@@ -27,6 +27,7 @@ struct SynthStats {
   Timestamp first = 0;  // first packet
   Timestamp last = 0;   // last packet
   std::uint64_t peak_active_flows = 0;
+  std::uint64_t fragmented = 0;  // packets split in two fragments (both counted in packets)
   bool interrupted = false;     // a stop was requested (core/stop.hpp): the run ended early
   std::uint64_t flows_cut = 0;  // flows in progress at the stop, reported with what they had
 };
