@@ -57,14 +57,12 @@ CompareInputs load(const std::string& path, const TimeZone& zone, std::string& k
     if (f != nullptr) std::fclose(f);
     FlowRecord r;
     std::uint64_t n = 0;
-    while (reader.next(r)) out.push_back({r, reader.precision(), false, ++n});
+    while (reader.next(r)) out.push_back({r, reader.precision(), ++n, false});
     return out;
   }
-  const FlowCsv csv = read_flow_csv(path, zone);
+  FlowCsv csv = read_flow_csv(path, zone);
   kind = csv.format == FlowCsvFormat::kReport ? "flowreplay report" : "nfdump CSV";
-  out.reserve(csv.flows.size());
-  for (const ReadFlow& f : csv.flows) out.push_back({f.record, f.precision, f.per_direction_times, f.line});
-  return out;
+  return std::move(csv.flows);
 }
 
 // The probe's records one at a time: an IPFIX file is read as the comparison goes, a text file
@@ -89,8 +87,7 @@ class ProbeStream {
       return true;
     }
     if (count_ >= csv_.flows.size()) return false;
-    const ReadFlow& f = csv_.flows[count_++];
-    in = {f.record, f.precision, f.per_direction_times, f.line};
+    in = csv_.flows[count_++];
     return true;
   }
   [[nodiscard]] std::uint64_t count() const { return count_; }

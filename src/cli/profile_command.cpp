@@ -72,6 +72,8 @@ struct ProfileInput {
 // Records in, ft-profiler's merging, profile out.
 int run_records_profile(const ProfileCommandOptions& o, InputKind kind) {
   std::vector<ProfileInput, HugePageAllocator<ProfileInput>> records;
+  // In order of start (exporters write in order of end): sort (start, index) pairs, not records.
+  std::vector<std::pair<Timestamp, std::uint32_t>, HugePageAllocator<std::pair<Timestamp, std::uint32_t>>> order;
   std::string what;
   if (kind == InputKind::kIpfix) {
     what = "IPFIX records";
@@ -79,6 +81,9 @@ int run_records_profile(const ProfileCommandOptions& o, InputKind kind) {
       if (std::fseek(f, 0, SEEK_END) == 0) records.reserve(static_cast<std::size_t>(std::max(0L, std::ftell(f))) / 48);
       std::fclose(f);
     }
+    order.reserve(records.capacity());
+    // The second core clears the pages the records and their order will take while this one reads.
+    Prefaulter warm({capacity_of(records), capacity_of(order)});
     IpfixReader reader(o.input);
     FlowRecord r;
     while (reader.next(r)) records.emplace_back(r);
@@ -88,8 +93,7 @@ int run_records_profile(const ProfileCommandOptions& o, InputKind kind) {
     records.reserve(csv.flows.size());
     for (const ReadFlow& f : csv.flows) records.emplace_back(f.record);
   }
-  // In order of start (exporters write in order of end): sort (start, index) pairs, not records.
-  std::vector<std::pair<Timestamp, std::uint32_t>, HugePageAllocator<std::pair<Timestamp, std::uint32_t>>> order(records.size());
+  order.resize(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) order[i] = {records[i].start, static_cast<std::uint32_t>(i)};
   std::sort(order.begin(), order.end());
   RecordProfilerOptions po;

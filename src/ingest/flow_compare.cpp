@@ -32,6 +32,14 @@ FlowKey directed(const IpAddress& src, std::uint16_t sp, const IpAddress& dst, s
   return k;
 }
 
+// Room for a record's one-way flows (split() gives at most two).
+template <std::size_t N>
+struct OneWays {
+  std::array<OneWay, N> flows;
+  std::uint32_t size = 0;
+  void push_back(const OneWay& w) { flows[size++] = w; }
+};
+
 template <typename Vector>
 void split(const CompareInput& in, Vector& out) {
   const FlowRecord& r = in.record;
@@ -135,52 +143,86 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareSource&
     if (ref_index < latest->first) *latest = {ref_index, v};
   };
   std::vector<FlowVerdict> unexpected;  // kept until the reference flows are done
-  std::vector<OneWay, HugePageAllocator<OneWay>> ref;
-  ref.reserve(reference.size() * 2);
-  for (const auto& r : reference) split(r, ref);
-  for (std::size_t i = 0; i < ref.size(); ++i) ref[i].index = static_cast<std::uint32_t>(i);
-
   // Reference flows sorted by (key hash, start), so the flows of one key are neighbours; an
   // open-addressing table of (hash, first position) finds a key's run with one cache miss.
-  {
-    std::vector<std::pair<std::uint64_t, std::uint32_t>, HugePageAllocator<std::pair<std::uint64_t, std::uint32_t>>> keyed(ref.size());
-    for (std::size_t i = 0; i < ref.size(); ++i) keyed[i] = {FlowKeyHash{}(ref[i].key), static_cast<std::uint32_t>(i)};
-    std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first < b.first : ref[a.second].wide_start < ref[b.second].wide_start;
-    });
-    std::vector<OneWay, HugePageAllocator<OneWay>> sorted;
-    sorted.reserve(ref.size());
-    for (const auto& k : keyed) sorted.push_back(ref[k.second]);
-    ref = std::move(sorted);
-  }
-  const std::size_t n = ref.size();
-  std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> pos_of(n);  // reference order -> sorted position
-  for (std::size_t pos = 0; pos < n; ++pos) pos_of[ref[pos].index] = static_cast<std::uint32_t>(pos);
-  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> hash(n);
-  for (std::size_t i = 0; i < n; ++i) hash[i] = FlowKeyHash{}(ref[i].key);
-  std::size_t slots = 16;
-  while (slots < n * 2) slots <<= 1;
-  const std::size_t mask = slots - 1;
+  // The sort moves 24-byte keys, and the one-way flows are then made once, in sorted order.
+  struct Keyed {
+    std::uint64_t hash;
+    Timestamp wide_start;
+    std::uint32_t input;  // reference record << 1 | which of its one-way flows
+    std::uint32_t index;  // order of appearance among the one-way flows
+  };
+  if (reference.size() >= (std::size_t{1} << 31)) throw ConfigError(reference_name + ": more than 2^31 reference records");
   constexpr std::uint32_t kEmpty = UINT32_MAX;
   struct Slot {
     std::uint64_t hash = 0;
     std::uint32_t first = kEmpty;  // position of the hash's first flow
     std::uint32_t count = 0;       // flows of that hash, from `first` on
   };
-  std::vector<Slot, HugePageAllocator<Slot>> table(slots);
+  struct Seen {
+    std::uint64_t packets = 0, bytes = 0;
+    std::uint32_t records = 0;
+    Duration precision = 1;  // the coarsest of the records' times
+    Timestamp start = 0, end = 0;
+  };
+  // Every array is sized for the most one-way flows the reference can give, and the second core
+  // clears their pages (Prefaulter) while this one fills them front to back.
+  const std::size_t most = reference.size() * 2;
+  std::size_t slots = 16;
+  while (slots < most * 2) slots <<= 1;
+  const std::size_t mask = slots - 1;
+  std::vector<Keyed, HugePageAllocator<Keyed>> keyed;
+  std::vector<OneWay, HugePageAllocator<OneWay>> ref;
+  std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> pos_of;  // reference order -> sorted position
+  std::vector<Slot, HugePageAllocator<Slot>> table;
+  std::vector<Seen, HugePageAllocator<Seen>> seen;
+  keyed.reserve(most);
+  ref.reserve(most);
+  pos_of.reserve(most);
+  table.reserve(slots);
+  seen.reserve(most);
+  Prefaulter warm({capacity_of(keyed), capacity_of(ref), capacity_of(pos_of), capacity_of(table), capacity_of(seen)});
+  OneWays<2> parts;
+  for (std::size_t i = 0; i < reference.size(); ++i) {
+    parts.size = 0;
+    split(reference[i], parts);
+    for (std::uint32_t part = 0; part < parts.size; ++part) {
+      keyed.push_back({FlowKeyHash{}(parts.flows[part].key), parts.flows[part].wide_start,
+                       static_cast<std::uint32_t>(i << 1 | part), static_cast<std::uint32_t>(keyed.size())});
+    }
+  }
+  std::sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    return a.hash != b.hash ? a.hash < b.hash : a.wide_start != b.wide_start ? a.wide_start < b.wide_start : a.index < b.index;
+  });
+  const std::size_t n = keyed.size();
+  pos_of.resize(n);
+  constexpr std::size_t kMakeAhead = 8;  // the records are read at random: load them ahead
+  for (std::size_t pos = 0; pos < n; ++pos) {
+    if (pos + kMakeAhead < n) {
+      const char* record = reinterpret_cast<const char*>(&reference[keyed[pos + kMakeAhead].input >> 1]);
+      for (std::size_t line = 0; line < sizeof(CompareInput); line += 64) __builtin_prefetch(record + line);
+    }
+    parts.size = 0;
+    split(reference[keyed[pos].input >> 1], parts);
+    ref.push_back(parts.flows[keyed[pos].input & 1]);
+    ref.back().index = keyed[pos].index;
+    pos_of[keyed[pos].index] = static_cast<std::uint32_t>(pos);
+  }
+  auto hash = [&](std::size_t pos) { return keyed[pos].hash; };
+  table.resize(slots);
   for (std::size_t pos = 0; pos < n;) {
     std::size_t end = pos + 1;
-    while (end < n && hash[end] == hash[pos]) ++end;
-    std::size_t slot = hash[pos] & mask;
+    while (end < n && hash(end) == hash(pos)) ++end;
+    std::size_t slot = hash(pos) & mask;
     while (table[slot].first != kEmpty) slot = (slot + 1) & mask;
-    table[slot] = {hash[pos], static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(end - pos)};
+    table[slot] = {hash(pos), static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(end - pos)};
     pos = end;
   }
   const Duration tol = options.tolerance;
   // Two reference flows of one key must not overlap in time (within the tolerance).
   for (std::size_t pos = 1; pos < n; ++pos) {
     const OneWay& b = ref[pos];
-    for (std::size_t q = pos; q-- > 0 && hash[q] == hash[pos];) {
+    for (std::size_t q = pos; q-- > 0 && hash(q) == hash(pos);) {
       const OneWay& a = ref[q];
       if (a.key == b.key && a.line != b.line && b.wide_start - tol <= a.wide_end + tol) {
         const OneWay& first = a.line < b.line ? a : b;
@@ -215,13 +257,7 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareSource&
     return n;
   };
 
-  struct Seen {
-    std::uint64_t packets = 0, bytes = 0;
-    std::uint32_t records = 0;
-    Duration precision = 1;  // the coarsest of the records' times
-    Timestamp start = 0, end = 0;
-  };
-  std::vector<Seen, HugePageAllocator<Seen>> seen(ref.size());
+  seen.resize(n);
   struct Piece {
     std::uint32_t ref;
     Timestamp start, end;

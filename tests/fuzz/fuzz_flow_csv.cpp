@@ -15,12 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace flowreplay;
   try {
     const FlowCsv csv = parse_flow_csv(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.csv");
-    CompareInputs inputs;
+    const CompareInputs& inputs = csv.flows;
     std::uint64_t packets_in = 0;
-    for (const ReadFlow& f : csv.flows) {
-      inputs.push_back({f.record, f.precision, f.per_direction_times, f.line});
-      packets_in += f.record.packets + f.record.packets_rev;
-    }
+    for (const ReadFlow& f : csv.flows) packets_in += f.record.packets + f.record.packets_rev;
     try {
       const CompareResult r = compare_flows(inputs, inputs, CompareOptions{}, "fuzz.csv");
       // A record that ends before it starts is skipped on the probe side only.

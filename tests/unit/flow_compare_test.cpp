@@ -81,8 +81,7 @@ TEST(FlowCompare, FuzzerFoundSecondPrecisionNeighboursCompareEqualToThemselves) 
   ASSERT_FALSE(text.empty());
   const FlowCsv csv = parse_flow_csv(text, "fuzz.csv");
   ASSERT_EQ(csv.flows.size(), 3u);
-  CompareInputs inputs;
-  for (const ReadFlow& f : csv.flows) inputs.push_back({f.record, f.precision, f.per_direction_times, f.line});
+  const CompareInputs& inputs = csv.flows;
   const CompareResult r = compare_flows(inputs, inputs, CompareOptions{}, "fuzz.csv");
   EXPECT_EQ(r.ok, 3u);
   EXPECT_TRUE(r.precise_pass());

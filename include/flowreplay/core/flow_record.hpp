@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "flowreplay/core/address.hpp"
+#include "flowreplay/core/huge_pages.hpp"
 #include "flowreplay/core/units.hpp"
 #include "flowreplay/core/wire.hpp"
 
@@ -94,5 +95,18 @@ class TeeSink : public FlowRecordSink {
  private:
   std::vector<FlowRecordSink*> sinks_;
 };
+
+// A record as read from a file, with how precise its times are and where it came from: what
+// flow_csv.hpp reads and compare (ingest/flow_compare.hpp) takes, so a file's rows are compared
+// where they were parsed.
+struct ReadFlow {
+  FlowRecord record;
+  Duration precision = 1;  // the times are truncated to this (1 ns for reports, 1 s or 1 ms for nfdump)
+  std::uint64_t line = 0;  // where it came from, for messages
+  bool per_direction_times = false;  // record.start_fwd.. hold each direction's own times (else start/end serve both)
+};
+
+// Many of them, in memory that huge pages can back (core/huge_pages.hpp).
+using ReadFlows = std::vector<ReadFlow, HugePageAllocator<ReadFlow>>;
 
 }  // namespace flowreplay

@@ -33,7 +33,6 @@ class ProfileWriter : public FlowRecordSink {
   bool with_addresses_;
   Timestamp origin_ = 0;
   int decimals_ = 0;
-  std::string line_;  // reused for every row
 };
 
 }  // namespace flowreplay

@@ -29,15 +29,8 @@ namespace flowreplay {
 
 // A record to compare: its times' precision (1 ns for reports, 1 ms or 1 s for text exports) and
 // whether start_fwd.. hold each direction's own times (else start/end serve both directions).
-struct CompareInput {
-  FlowRecord record;
-  Duration precision = 1;
-  bool per_direction_times = false;
-  std::uint64_t line = 0;  // where it came from, for messages
-};
-
-// Records to compare, in memory that huge pages can back (core/huge_pages.hpp).
-using CompareInputs = std::vector<CompareInput, HugePageAllocator<CompareInput>>;
+using CompareInput = ReadFlow;
+using CompareInputs = ReadFlows;
 
 struct CompareOptions {
   Duration tolerance = 100 * kNanosPerMilli;  // ft-analyzer's default for start and end times

@@ -19,17 +19,9 @@ inline constexpr Timestamp kMaxRecordTime = 7'258'118'400LL * kNanosPerSecond;
 
 enum class FlowCsvFormat : std::uint8_t { kReport, kNfdump };
 
-// A record as read, with how precise its times are and where it came from.
-struct ReadFlow {
-  FlowRecord record;
-  Duration precision = 1;  // the times are truncated to this (1 ns for reports, 1 s or 1 ms for nfdump)
-  std::uint64_t line = 0;
-  bool per_direction_times = false;  // record.start_fwd.. hold each direction's own times
-};
-
 struct FlowCsv {
   FlowCsvFormat format = FlowCsvFormat::kReport;
-  std::vector<ReadFlow> flows;
+  ReadFlows flows;  // compare takes them as they are (CompareInputs)
   std::uint64_t skipped = 0;  // rows that are not flows (nfdump's summary lines)
 };
 
