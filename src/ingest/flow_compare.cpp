@@ -176,12 +176,19 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareSource&
   std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> pos_of;  // reference order -> sorted position
   std::vector<Slot, HugePageAllocator<Slot>> table;
   std::vector<Seen, HugePageAllocator<Seen>> seen;
+  struct Piece {
+    std::uint32_t ref;
+    Timestamp start, end;
+  };
+  std::vector<Piece, HugePageAllocator<Piece>> pieces;  // every matched record, for the split checks
   keyed.reserve(most);
   ref.reserve(most);
   pos_of.reserve(most);
   table.reserve(slots);
   seen.reserve(most);
-  Prefaulter warm({capacity_of(keyed), capacity_of(ref), capacity_of(pos_of), capacity_of(table), capacity_of(seen)});
+  pieces.reserve(most);  // a probe that matches as many records as the reference has flows
+  Prefaulter warm({capacity_of(keyed), capacity_of(ref), capacity_of(pos_of), capacity_of(table), capacity_of(seen),
+                   capacity_of(pieces)});
   OneWays<2> parts;
   for (std::size_t i = 0; i < reference.size(); ++i) {
     parts.size = 0;
@@ -258,11 +265,6 @@ CompareResult compare_flows(const CompareInputs& reference, const CompareSource&
   };
 
   seen.resize(n);
-  struct Piece {
-    std::uint32_t ref;
-    Timestamp start, end;
-  };
-  std::vector<Piece, HugePageAllocator<Piece>> pieces;  // every matched record, for the split checks
   std::array<ProtocolTotals, 256> protocols{};  // by IP protocol number
   std::array<bool, 256> protocol_seen{};
   std::vector<OneWay> probes;
