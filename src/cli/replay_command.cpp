@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // flowreplay replay: captures back onto an interface at their timing (docs/replay.md).
+
+#include <sched.h>
 #include <unistd.h>
 
 #include <cinttypes>
@@ -41,6 +43,7 @@ struct ReplayCommandOptions {
   std::string sender = "auto";
   bool strict = false;
   bool quiet = false;
+  bool realtime = false;
   // Rewriting.
   std::string src_mac;
   std::string dst_mac;
@@ -120,6 +123,18 @@ int replay_ipfix(const ReplayCommandOptions& o) {
   return r.netflow9 ? run_ipfix_to_netflow9(r) : run_ipfix_replay(r);
 }
 
+// --realtime: SCHED_FIFO for the sending thread, so the kernel runs it the moment a sleep ends,
+// ahead of ordinary threads (docs/replay.md has the figures). Priority 50, as `chrt -f 50`.
+constexpr int kRealtimePriority = 50;
+
+void enter_realtime(const std::string& interface) {
+  sched_param param{};
+  param.sched_priority = kRealtimePriority;
+  if (sched_setscheduler(0, SCHED_FIFO, &param) != 0) {
+    throw IoError(interface, "--realtime: cannot switch to SCHED_FIFO (needs root or CAP_SYS_NICE)", errno);
+  }
+}
+
 int run_replay(const ReplayCommandOptions& o) {
   ReplayOptions options;
   const int modes = (o.multiplier > 0) + (o.pps > 0) + (o.mbps > 0) + (o.topspeed ? 1 : 0) + (o.rate > 0);
@@ -183,6 +198,7 @@ int run_replay(const ReplayCommandOptions& o) {
     return std::make_unique<PcapReader>(o.inputs[i]);
   };
 
+  if (o.realtime) enter_realtime(o.interface);
   const bool tty = !o.quiet && isatty(STDERR_FILENO) != 0;
   MonotonicClock clock;
   Replayer replayer(options, clock, *sender, rewriter.options().any() ? &rewriter : nullptr);
@@ -194,8 +210,8 @@ int run_replay(const ReplayCommandOptions& o) {
   for (const auto& t : s.truncated) std::fprintf(stderr, "flowreplay replay: warning: %s\n", t.c_str());
   const bool oversize_fails = o.strict && s.skipped_oversize > 0;
   if (!o.quiet) {
-    std::fprintf(stderr, "flowreplay replay: %s on %s (%s)\n", summary_counts(s).c_str(), o.interface.c_str(),
-                 sender->description().c_str());
+    std::fprintf(stderr, "flowreplay replay: %s on %s (%s%s)\n", summary_counts(s).c_str(), o.interface.c_str(),
+                 sender->description().c_str(), o.realtime ? ", SCHED_FIFO 50" : "");
     if (s.timing.count() > 0) {
       std::fprintf(stderr, "  timing error (release - schedule): median %s us, p99 %s us, max %s us\n",
                    micros(s.timing.quantile(0.5)).c_str(), micros(s.timing.quantile(0.99)).c_str(),
@@ -279,6 +295,10 @@ Runner add_replay(CLI::App& app) {
                   "checksums follow")
       ->check(whole_range(0, UINT64_MAX))
       ->group("Rewriting");
+  cmd->add_flag("--realtime", opts->realtime,
+                "Send from a real-time thread (SCHED_FIFO 50, as chrt -f 50; root or CAP_SYS_NICE): sleeps end on time, "
+                "for sparse captures at their original timing. Not for dense ones or high --pps: the kernel throttles a "
+                "real-time thread that spins for most of each second");
   cmd->add_flag("--strict", opts->strict, "Frames too large for the interface's MTU fail the run (exit 1)");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr (errors and warnings still)");
   cmd->footer(help_footer(
