@@ -21,7 +21,7 @@ _flowreplay() {
     --format) COMPREPLY=($(compgen -W "pcapng pcap" -- "$cur")); return ;;
     --ipfix-time) COMPREPLY=($(compgen -W "ms ns" -- "$cur")); return ;;
     --export-time) COMPREPLY=($(compgen -W "trace wall" -- "$cur")); return ;;
-    --sender) COMPREPLY=($(compgen -W "auto af_packet tx_ring pcap" -- "$cur")); return ;;
+    --sender) COMPREPLY=($(compgen -W "auto af_packet tx_ring af_xdp pcap" -- "$cur")); return ;;
     -i|--interface) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")); return ;;
   esac
   COMPREPLY=($(compgen -f -- "$cur"))
