@@ -1,9 +1,22 @@
 // SPDX-License-Identifier: MIT
 #include "flowreplay/replay/pacer.hpp"
 
+#include <sched.h>
+
+#include <cerrno>
+
+#include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/stop.hpp"
 
 namespace flowreplay {
+
+void use_realtime_scheduling(const std::string& what) {
+  sched_param param{};
+  param.sched_priority = kRealtimePriority;
+  if (sched_setscheduler(0, SCHED_FIFO, &param) != 0) {
+    throw IoError(what, "--realtime: cannot switch to SCHED_FIFO (needs root or CAP_SYS_NICE)", errno);
+  }
+}
 
 Timestamp wait_until(Clock& clock, Timestamp due) {
   Timestamp now = clock.now();

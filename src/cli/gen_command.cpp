@@ -25,6 +25,7 @@
 #include "flowreplay/io/pcapng_writer.hpp"
 #include "flowreplay/exporters/report_writer.hpp"
 #include "flowreplay/replay/interface_sender.hpp"
+#include "flowreplay/replay/pacer.hpp"
 #include "flowreplay/replay/replayer.hpp"
 #include "flowreplay/synth/synthesizer.hpp"
 #include "flowreplay/version.hpp"
@@ -56,6 +57,7 @@ struct GenOptions {
   double pps = 0;
   double mbps = 0;
   bool topspeed = false;
+  bool realtime = false;
 };
 
 bool ends_with(const std::string& s, const std::string& suffix) {
@@ -103,8 +105,8 @@ int run_gen(const GenOptions& o) {
   }
   const bool to_wire = !o.interface.empty();
   if (to_wire && !o.pcap.empty()) throw UsageError("gen: -i sends the packets onto an interface; --pcap cannot be given with it");
-  if (!to_wire && (o.multiplier > 0 || o.pps > 0 || o.mbps > 0 || o.topspeed)) {
-    throw UsageError("gen: --multiplier, --pps, --mbps and --topspeed pace packets sent with -i IFACE");
+  if (!to_wire && (o.multiplier > 0 || o.pps > 0 || o.mbps > 0 || o.topspeed || o.realtime)) {
+    throw UsageError("gen: --multiplier, --pps, --mbps, --topspeed and --realtime pace packets sent with -i IFACE");
   }
   if ((o.multiplier > 0) + (o.pps > 0) + (o.mbps > 0) + (o.topspeed ? 1 : 0) > 1) {
     throw UsageError("gen: give one of --multiplier, --pps, --mbps and --topspeed");
@@ -174,6 +176,7 @@ int run_gen(const GenOptions& o) {
                        std::to_string(interface.mtu) + ")");
     }
     sender = open_sender(*sender_kind_from_name(o.sender), interface, ro.batch);
+    if (o.realtime) use_realtime_scheduling(o.interface);
     auto paced = std::make_unique<PacedSender>(ro, wire_clock, *sender);
     wire = paced.get();
     sink = std::move(paced);
@@ -246,8 +249,8 @@ int run_gen(const GenOptions& o) {
   if (wire != nullptr && !o.quiet) {
     const ReplayStats& w = wire->stats();
     const double seconds = static_cast<double>(w.elapsed) / 1e9;
-    std::fprintf(stderr, "  sent on %s (%s): %llu packets in %.3f s (%.0f packets/s, %.2f Mbit/s)\n", o.interface.c_str(),
-                 sender->description().c_str(), static_cast<unsigned long long>(w.packets), seconds,
+    std::fprintf(stderr, "  sent on %s (%s%s): %llu packets in %.3f s (%.0f packets/s, %.2f Mbit/s)\n", o.interface.c_str(),
+                 sender->description().c_str(), o.realtime ? ", SCHED_FIFO 50" : "", static_cast<unsigned long long>(w.packets), seconds,
                  seconds > 0 ? static_cast<double>(w.packets) / seconds : 0.0,
                  seconds > 0 ? static_cast<double>(w.bytes) * 8 / seconds / 1e6 : 0.0);
     if (w.timing.count() > 0) {
@@ -327,6 +330,10 @@ Runner add_gen(CLI::App& app) {
   gen->add_flag("--topspeed", opts->topspeed, "With -i: as fast as the interface takes them")->group("Onto an interface");
   gen->add_option("--sender", opts->sender, "With -i: auto (default), af_packet, tx_ring, af_xdp or pcap")
       ->check(CLI::IsMember({"auto", "af_packet", "tx_ring", "af_xdp", "pcap"}))
+      ->group("Onto an interface");
+  gen->add_flag("--realtime", opts->realtime,
+                "With -i: send from a real-time thread (SCHED_FIFO 50; root or CAP_SYS_NICE), for sparse traffic at its "
+                "timing (see flowreplay replay --help)")
       ->group("Onto an interface");
   gen->footer(help_footer(
       "  flowreplay gen --pcap out.pcapng                       # the built-in mix, 10 000 flows\n"

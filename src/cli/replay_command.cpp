@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // flowreplay replay: captures back onto an interface at their timing (docs/replay.md).
 
-#include <sched.h>
 #include <unistd.h>
 
 #include <cinttypes>
@@ -22,6 +21,7 @@
 #include "flowreplay/io/pcap_reader.hpp"
 #include "flowreplay/replay/frame_rewriter.hpp"
 #include "flowreplay/replay/interface_sender.hpp"
+#include "flowreplay/replay/pacer.hpp"
 #include "flowreplay/replay/replayer.hpp"
 
 namespace flowreplay::cli {
@@ -123,18 +123,6 @@ int replay_ipfix(const ReplayCommandOptions& o) {
   return r.netflow9 ? run_ipfix_to_netflow9(r) : run_ipfix_replay(r);
 }
 
-// --realtime: SCHED_FIFO for the sending thread, so the kernel runs it the moment a sleep ends,
-// ahead of ordinary threads (docs/replay.md has the figures). Priority 50, as `chrt -f 50`.
-constexpr int kRealtimePriority = 50;
-
-void enter_realtime(const std::string& interface) {
-  sched_param param{};
-  param.sched_priority = kRealtimePriority;
-  if (sched_setscheduler(0, SCHED_FIFO, &param) != 0) {
-    throw IoError(interface, "--realtime: cannot switch to SCHED_FIFO (needs root or CAP_SYS_NICE)", errno);
-  }
-}
-
 int run_replay(const ReplayCommandOptions& o) {
   ReplayOptions options;
   const int modes = (o.multiplier > 0) + (o.pps > 0) + (o.mbps > 0) + (o.topspeed ? 1 : 0) + (o.rate > 0);
@@ -198,7 +186,7 @@ int run_replay(const ReplayCommandOptions& o) {
     return std::make_unique<PcapReader>(o.inputs[i]);
   };
 
-  if (o.realtime) enter_realtime(o.interface);
+  if (o.realtime) use_realtime_scheduling(o.interface);
   const bool tty = !o.quiet && isatty(STDERR_FILENO) != 0;
   MonotonicClock clock;
   Replayer replayer(options, clock, *sender, rewriter.options().any() ? &rewriter : nullptr);

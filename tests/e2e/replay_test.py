@@ -191,6 +191,14 @@ for sender in ("tx_ring", "af_xdp", "pcap", "af_packet"):  # af_packet last: its
     c.check(open(os.path.join(d, "wire-truth.csv")).read() == open(os.path.join(d, "file-truth.csv")).read(),
             f"gen -i, {sender}: the report is the file run's")
     c.check(f"sent on va ({sender} sender" in r.stderr, f"gen -i, {sender}: the summary says where the packets went")
+cap = Capture("gen-wire-realtime.pcap", len(gen30))
+r = ns_run([binary, "gen", "--flows", "30", "--seed", "5", "-i", "va", "--multiplier", "20", "--realtime"], timeout=120)
+got = cap.frames(timeout=30)
+c.equal(r.returncode, 0, f"gen -i --realtime: exit code ({r.stderr.strip()})")
+c.check([g for _, g in got] == [f for _, f in gen30], "gen -i --realtime: the same frames, in order")
+c.check("SCHED_FIFO 50" in r.stderr, "gen -i --realtime: the summary says so")
+r = run([binary, "gen", "--flows", "3", "--realtime", "--pcap", os.path.join(d, "rt.pcapng")])
+c.check(r.returncode == 2 and "-i IFACE" in r.stderr, f"gen --realtime without -i: exit 2 ({r.stderr.strip()})")
 
 # Its timing, at --multiplier 4: the median offset error under 1 ms. A shared machine (or a
 # sanitizer build) can stall a run; a run that misses is tried again, up to three times, every

@@ -4,6 +4,8 @@
 // drift). It sleeps while the deadline is far, then spins on the clock for the last stretch.
 #pragma once
 
+#include <string>
+
 #include "flowreplay/core/clock.hpp"
 #include "flowreplay/core/units.hpp"
 
@@ -12,6 +14,14 @@ namespace flowreplay {
 // Waits on `clock` until `due` (sleeping while it is far, spinning for the last Pacer::kSpin); a
 // stop request ends the wait at once. Returns the clock's time at release.
 Timestamp wait_until(Clock& clock, Timestamp due);
+
+// Real-time scheduling for the calling (sending) thread: SCHED_FIFO at kRealtimePriority, as
+// `chrt -f 50`, so the kernel runs it the moment a sleep ends, ahead of ordinary threads. Worth it
+// where the thread mostly sleeps (sparse traffic at its timing); a thread that spins for most of
+// each second is stopped by the kernel's real-time throttling instead. Needs root or
+// CAP_SYS_NICE: IoError naming `what` otherwise.
+inline constexpr int kRealtimePriority = 50;
+void use_realtime_scheduling(const std::string& what);
 
 class Pacer {
  public:
