@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 // flowreplay replay: captures back onto an interface at their timing (docs/replay.md).
-
 #include <unistd.h>
 
 #include <cinttypes>

@@ -90,7 +90,7 @@ struct Encapsulation {
   double probability = 0;
 
   [[nodiscard]] std::uint32_t bytes() const { return static_cast<std::uint32_t>(layers.size()) * kLayerBytes; }
-  // The outermost VLAN id, 0 without one (the report's VLAN column).
+  // The outermost VLAN id, 0 without one (the flow record's vlan: IPFIX vlanId).
   [[nodiscard]] std::uint16_t outer_vlan() const {
     return !layers.empty() && layers.front().kind == EncapLayer::Kind::kVlan ? static_cast<std::uint16_t>(layers.front().id) : 0;
   }
