@@ -2,6 +2,7 @@
 // The planner of exact flows (profile records): the shape fit_exact() chose, packet by packet,
 // with O(1) state per flow however many packets the record has.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "flowreplay/core/wire.hpp"
 #include "flowreplay/synth/apps/app_script.hpp"
 #include "flowreplay/synth/flow_planner.hpp"
+#include "flowreplay/synth/size_tilts.hpp"
 
 namespace flowreplay {
 
@@ -29,54 +31,48 @@ constexpr std::uint64_t kDialogueStream = 0xd1a1;
 // flow meter's inactive timeout (30 s in ft-profiler and `flowreplay profile`) unless the
 // record's own average spacing does: metering the capture again gives the record back.
 constexpr Duration kSparseGap = 2 * kNanosPerSecond;
+
+// min(Exp(1), 3) by its inverse CDF, -log(1 - u), interpolated in a table of 1 024 steps over
+// u < 1 - e^-3 (3 above it): within 5e-5 of the exact value, without two log1p calls per gap.
+class ClampedExponential {
+ public:
+  ClampedExponential() {
+    for (int i = 0; i <= kSteps; ++i) table_[i] = -std::log1p(-kCut * i / kSteps);
+  }
+  double operator()(double u) const {
+    if (u >= kCut) return 3.0;
+    const double x = u * (kSteps / kCut);
+    const auto i = static_cast<int>(x);
+    return table_[i] + (x - i) * (table_[i + 1] - table_[i]);
+  }
+
+ private:
+  static constexpr int kSteps = 1024;
+  static constexpr double kCut = 0.950212931632136057;  // 1 - e^-3
+  std::array<double, kSteps + 1> table_{};
+};
+const ClampedExponential kClampedExponential;
+
 double gap_weight(Rng& rng, bool sparse) {
-  return sparse ? 0.9 + 0.2 * rng.uniform() : 0.5 + std::min(rng.exponential(1.0), 3.0);
+  return sparse ? 0.9 + 0.2 * rng.uniform() : 0.5 + kClampedExponential(rng.uniform());
 }
 
 
 // Payload sizes of one direction's middle packets: frame sizes drawn from the config's size
 // histogram (packets.size_histogram), tilted (exponentially, as little as it takes) so that
-// its mean is the direction's own mean frame, then kept within what the bytes still to send
+// its mean is the direction's own mean frame (synth/size_tilts.hpp), then kept within what the bytes still to send
 // allow, so that the direction's total is exact and the last packet takes what is left. The
 // first packet carries data when there is any, at least `first` bytes where the bytes allow (an
 // application message's head, which a sender writes in one go), so that each side opens with
 // its message.
 class SizeDraw {
  public:
-  SizeDraw(const std::vector<SizeBin>& bins, std::uint32_t overhead, std::uint32_t max_payload, std::uint64_t bytes,
-           std::uint64_t packets, std::uint32_t first, std::uint64_t seed)
+  // `cumulative`: the config's histogram tilted to this direction's mean frame (SizeTilts).
+  SizeDraw(const std::vector<SizeBin>& bins, SizeTilts& tilts, std::uint32_t overhead, std::uint32_t max_payload,
+           std::uint64_t bytes, std::uint64_t packets, std::uint32_t first, std::uint64_t seed)
       : bins_(&bins), overhead_(overhead), max_(max_payload), first_min_(first), left_(bytes), packets_(packets), rng_(seed) {
     if (packets <= 1 || bins.empty()) return;  // a lone packet takes the whole payload: nothing to draw
-    const double mean = static_cast<double>(overhead) + static_cast<double>(bytes) / static_cast<double>(packets);
-    auto centre = [](const SizeBin& b) { return (static_cast<double>(b.lo) + static_cast<double>(b.hi)) / 2; };
-    // The tilt whose mean is `mean`: Newton's method on the tilted mean, whose derivative in
-    // theta is the tilted variance; a mean outside the bins' centres pushes theta to its bound
-    // (all weight on the nearest bin), where the clamps in next() take over.
-    constexpr double kBound = 0.5;
-    double theta = 0;
-    for (int i = 0; i < 12; ++i) {
-      double sum = 0;
-      double moment1 = 0;
-      double moment2 = 0;
-      for (const SizeBin& b : bins) {
-        const double x = centre(b) - mean;
-        const double w = b.probability * std::exp(theta * x);
-        sum += w;
-        moment1 += w * x;
-        moment2 += w * x * x;
-      }
-      if (sum <= 0) break;
-      const double offset = moment1 / sum;  // tilted mean - wanted mean
-      const double variance = moment2 / sum - offset * offset;
-      if (std::fabs(offset) < 0.5 || variance <= 1e-9) break;
-      theta = std::clamp(theta - offset / variance, -kBound, kBound);
-    }
-    cumulative_.reserve(bins.size());
-    double sum = 0;
-    for (const SizeBin& b : bins) {
-      sum += b.probability * std::exp(theta * (centre(b) - mean));
-      cumulative_.push_back(sum);
-    }
+    cumulative_ = tilts.cumulative(static_cast<double>(overhead) + static_cast<double>(bytes) / static_cast<double>(packets));
   }
 
   std::uint32_t next() {
@@ -88,11 +84,11 @@ class SizeDraw {
     if (first_ && left_ > 0) lo = std::max<std::uint64_t>(lo, std::min<std::uint64_t>(std::max(first_min_, 1U), hi));
     first_ = false;
     std::uint64_t payload = hi;
-    if (rest > 0 && lo < hi && !cumulative_.empty()) {
-      const double u = rng_.uniform() * cumulative_.back();
-      const std::size_t bin = std::min<std::size_t>(
-          static_cast<std::size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), u) - cumulative_.begin()),
-          cumulative_.size() - 1);
+    if (rest > 0 && lo < hi && cumulative_ != nullptr) {
+      const std::size_t n = bins_->size();
+      const double u = rng_.uniform() * cumulative_[n - 1];
+      const std::size_t bin =
+          std::min<std::size_t>(static_cast<std::size_t>(std::upper_bound(cumulative_, cumulative_ + n, u) - cumulative_), n - 1);
       const SizeBin& b = (*bins_)[bin];
       const std::uint64_t frame = b.lo + rng_.below(std::uint64_t{b.hi} - b.lo + 1);
       payload = std::clamp<std::uint64_t>(frame > overhead_ ? frame - overhead_ : 0, lo, hi);
@@ -113,7 +109,7 @@ class SizeDraw {
   std::uint64_t packets_;
   Rng rng_;
   bool first_ = true;
-  std::vector<double> cumulative_;  // tilted bin weights, summed
+  const double* cumulative_ = nullptr;  // tilted bin weights, summed; shared (SizeTilts)
 };
 
 constexpr std::uint64_t kSizeStream = 0x512e;
@@ -279,10 +275,14 @@ Steps FlowPlanner::exact() {
   // Middle: the forward side first (the record's source sends the first packet), then both
   // sides interleaved in proportion to their counts.
   std::uint64_t done[2] = {0, 0};
+  if (tilts_ == nullptr) {  // a planner made outside a synthesizer (tests): tables of its own
+    own_tilts_ = std::make_unique<SizeTilts>(config_.size_histogram);
+    tilts_ = own_tilts_.get();
+  }
   SizeDraw sizes[2] = {
-      SizeDraw(config_.size_histogram, layout_.l2 + h.ip + h.data, h.max_payload(), payload_bytes[kFwd], middle[kFwd],
+      SizeDraw(config_.size_histogram, *tilts_, layout_.l2 + h.ip + h.data, h.max_payload(), payload_bytes[kFwd], middle[kFwd],
                head_len[kFwd], spec_.seed ^ kSizeStream),
-      SizeDraw(config_.size_histogram, layout_.l2 + h.ip + h.data, h.max_payload(), payload_bytes[kRev], middle[kRev],
+      SizeDraw(config_.size_histogram, *tilts_, layout_.l2 + h.ip + h.data, h.max_payload(), payload_bytes[kRev], middle[kRev],
                head_len[kRev], spec_.seed ^ kSizeStream ^ 1)};
   auto middle_packet = [&](std::uint8_t dir) {
     step();

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "flowreplay/core/wire.hpp"
+#include "flowreplay/synth/size_tilts.hpp"
 
 namespace flowreplay {
 
@@ -30,12 +31,13 @@ std::uint32_t max_payload(const FlowSpec& spec, const FlowLayout& layout) {
 }  // namespace
 
 FlowPlanner::FlowPlanner(const FlowSpec& spec, const GenConfig& config, const PayloadPools& pools,
-                         const FlowLayout& layout)
+                         const FlowLayout& layout, SizeTilts* tilts)
     : spec_(spec),
       config_(config),
       layout_(layout),
       rng_(spec.seed),
       opaque_(&pools.binary),
+      tilts_(tilts),
       app_(spec.pattern->type),
       script_(spec, config, pools, rng_, overhead(spec, layout), max_payload(spec, layout)),
       max_gap_(config.max_gap) {
@@ -55,6 +57,8 @@ FlowPlanner::FlowPlanner(const FlowSpec& spec, const GenConfig& config, const Pa
     steps_ = icmp();
   }
 }
+
+FlowPlanner::~FlowPlanner() = default;
 
 Duration FlowPlanner::draw(const DurationRange& r) {
   if (r.hi <= r.lo) return r.lo;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "flowreplay/synth/packet_builder.hpp"
+#include "flowreplay/synth/size_tilts.hpp"
 #include "flowreplay/core/rng.hpp"
 #include "flowreplay/core/stop.hpp"
 #include "flowreplay/core/wire.hpp"
@@ -25,10 +26,10 @@ FlowLayout layout_for(const FlowSpec& spec, const GenConfig& config) {
 }
 
 struct ActiveFlow {
-  ActiveFlow(const FlowSpec& s, const GenConfig& config, const PayloadPools& pools)
+  ActiveFlow(const FlowSpec& s, const GenConfig& config, const PayloadPools& pools, SizeTilts* tilts = nullptr)
       : spec(s),
         layout(layout_for(spec, config)),
-        planner(spec, config, pools, layout),
+        planner(spec, config, pools, layout, tilts),
         builder(spec, layout),
         fragment_rng(mix_seed(spec.seed, 0xf7a9)) {}
 
@@ -59,6 +60,7 @@ Synthesizer::Synthesizer(const GenConfig& config, FlowSource& source, PacketSink
 
 SynthStats Synthesizer::run() {
   const PayloadPools pools(config_.seed);
+  SizeTilts tilts(config_.size_histogram);
   std::vector<Entry> heap;
   SynthStats stats;
   Timestamp link_free = 0;
@@ -77,7 +79,7 @@ SynthStats Synthesizer::run() {
         break;
       }
       if (have_upcoming && (heap.empty() || upcoming.start < heap.front().key)) {
-        auto flow = std::make_unique<ActiveFlow>(upcoming, config_, pools);
+        auto flow = std::make_unique<ActiveFlow>(upcoming, config_, pools, &tilts);
         if (flow->planner.next()) {
           heap.push_back({flow->planner.packet().time, upcoming.index, flow.release()});
           std::push_heap(heap.begin(), heap.end(), Later{});
@@ -93,8 +95,11 @@ SynthStats Synthesizer::run() {
       heap.pop_back();
       std::unique_ptr<ActiveFlow> owner(e.flow);  // out of the heap: freed here if anything throws
       ActiveFlow& f = *owner;
+      f.planner.prefetch();  // its coroutine runs again after this packet is written
       if (!heap.empty()) {  // the next flow to pop is usually the new top: warm its hot lines
         const ActiveFlow* n = heap.front().flow;
+        __builtin_prefetch(reinterpret_cast<const char*>(&n->spec) + 64);
+        __builtin_prefetch(&n->planner);
         __builtin_prefetch(&n->planner.packet());
         __builtin_prefetch(&n->builder);
         __builtin_prefetch(reinterpret_cast<const char*>(&n->builder) + 64);

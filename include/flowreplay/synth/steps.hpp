@@ -35,6 +35,9 @@ class Steps {
   Steps& operator=(const Steps&) = delete;
   ~Steps() { reset(); }
 
+  // The coroutine's frame (its locals), for prefetching; null when there is none.
+  [[nodiscard]] const void* frame() const { return h_ ? h_.address() : nullptr; }
+
   // Runs to the next suspension; false once the coroutine has finished.
   bool resume() {
     if (!h_ || h_.done()) return false;
