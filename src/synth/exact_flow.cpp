@@ -37,6 +37,11 @@ bool meets(const ExactFlow& f, const ExactHeaders& h) {
 bool shape_allowed(const ExactFlow& f, ExactShape s) {
   const std::uint64_t fwd = f.packets[0];
   const std::uint64_t rev = f.packets[1];
+  if (f.per_direction && fwd > 0 && rev > 0) {  // the SYN before the SYN-ACK (or RST), the last ACK after the FIN
+    const bool forward_first = f.first[0] <= f.first[1];
+    if ((s == ExactShape::kHandshake || s == ExactShape::kAttempt) && !forward_first) return false;
+    if (s == ExactShape::kFull && (!forward_first || f.last[1] > f.last[0])) return false;
+  }
   switch (s) {
     case ExactShape::kFull: return fwd >= 4 && rev >= 2;
     case ExactShape::kHandshake: return fwd >= 2 && rev >= 1;
@@ -83,7 +88,19 @@ ExactFit fit_exact(const ExactFlow& wanted, std::uint8_t l4, bool v6, std::uint3
   ExactFit fit{wanted, {}};
   ExactFlow& f = fit.flow;
   const std::uint64_t total = f.packets[0] + f.packets[1];
-  if (total == 1 && f.duration != 0) {
+  if (f.per_direction) {
+    for (int d = 0; d < 2; ++d) {
+      if (f.packets[d] != 1 || f.last[d] == f.first[d]) continue;
+      if (!fit.adjustment.empty()) fit.adjustment += "; ";
+      fit.adjustment += std::string("one packet cannot span time: ") + (d == 0 ? "END_TIME - START_TIME " : "END_TIME_REV - START_TIME_REV ") +
+                        std::to_string(f.last[d] - f.first[d]) + " ns -> 0";
+      f.last[d] = f.first[d];
+    }
+    f.duration = 0;
+    for (int d = 0; d < 2; ++d) {
+      if (f.packets[d] > 0) f.duration = std::max(f.duration, f.last[d]);
+    }
+  } else if (total == 1 && f.duration != 0) {
     fit.adjustment = "one packet cannot span time: duration " + std::to_string(f.duration) + " ns -> 0";
     f.duration = 0;
   }

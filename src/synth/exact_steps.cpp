@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "flowreplay/core/wire.hpp"
@@ -56,6 +57,57 @@ const ClampedExponential kClampedExponential;
 double gap_weight(Rng& rng, bool sparse) {
   return sparse ? 0.9 + 0.2 * rng.uniform() : 0.5 + kClampedExponential(rng.uniform());
 }
+
+constexpr Timestamp kNoBound = std::numeric_limits<Timestamp>::min();
+
+// One direction's packet times when the record gives each direction's first and last packet:
+// n times, the first at `first` and the last at `last`, the n - 2 others spread by gap_weight()
+// over [lo, hi] (at least `from`, at most `to` where given: the reverse side's first and last
+// packet, for TCP's order), one random weight per gap. O(1) state: the weights are drawn twice
+// from one seed, first for their sum.
+class Timeline {
+ public:
+  Timeline(std::uint64_t n, Timestamp first, Timestamp last, Timestamp from, Timestamp to, std::uint64_t seed)
+      : n_(n), first_(first), last_(last), lo_(first), hi_(last), rng_(seed) {
+    if (from != kNoBound) lo_ = std::clamp(from, first, last);
+    if (to != kNoBound) hi_ = std::clamp(to, lo_, last);
+    if (n_ > 2) {
+      const std::uint64_t gaps = n_ - 1;  // lo, the n - 2 inner times, hi
+      sparse_ = (hi_ - lo_) / static_cast<Duration>(gaps) > kSparseGap;
+      Rng first_pass(seed);
+      for (std::uint64_t g = 0; g < gaps; ++g) sum_ += gap_weight(first_pass, sparse_);
+    }
+    place();
+  }
+  [[nodiscard]] bool done() const { return i_ >= n_; }
+  [[nodiscard]] std::uint64_t index() const { return i_; }
+  [[nodiscard]] Timestamp time() const { return time_; }
+  void advance() {
+    ++i_;
+    place();
+  }
+
+ private:
+  void place() {
+    if (i_ == 0) {
+      time_ = first_;
+    } else if (i_ + 1 >= n_) {
+      time_ = last_;
+    } else {
+      cum_ += gap_weight(rng_, sparse_);
+      time_ = lo_ + static_cast<Duration>(static_cast<double>(hi_ - lo_) * std::min(1.0, cum_ / sum_));
+    }
+  }
+
+  std::uint64_t n_;
+  std::uint64_t i_ = 0;
+  Timestamp first_, last_, lo_, hi_;
+  Timestamp time_ = 0;
+  Rng rng_;
+  bool sparse_ = false;
+  double sum_ = 0;
+  double cum_ = 0;
+};
 
 
 // Payload sizes of one direction's middle packets: frame sizes drawn from the config's size
@@ -154,7 +206,7 @@ Steps FlowPlanner::exact() {
   const Duration variable_span = span - fixed_sum;  // the rounding remainder goes here too
   const bool sparse = mean_gap > kSparseGap;
   double weight_sum = 0;
-  {
+  if (!x.per_direction) {
     Rng first_pass(spec_.seed ^ kTimeStream);
     for (std::uint64_t i = 0; i < variable; ++i) weight_sum += gap_weight(first_pass, sparse);
   }
@@ -250,6 +302,83 @@ Steps FlowPlanner::exact() {
     ++emitted;
   };
 
+  if (tilts_ == nullptr) {  // a planner made outside a synthesizer (tests): tables of its own
+    own_tilts_ = std::make_unique<SizeTilts>(config_.size_histogram);
+    tilts_ = own_tilts_.get();
+  }
+  SizeDraw sizes[2] = {
+      SizeDraw(config_.size_histogram, *tilts_, layout_.l2 + h.ip + h.data, h.max_payload(), payload_bytes[kFwd], middle[kFwd],
+               head_len[kFwd], spec_.seed ^ kSizeStream),
+      SizeDraw(config_.size_histogram, *tilts_, layout_.l2 + h.ip + h.data, h.max_payload(), payload_bytes[kRev], middle[kRev],
+               head_len[kRev], spec_.seed ^ kSizeStream ^ 1)};
+
+  if (x.per_direction) {
+    // Each direction on a timeline of its own, from its first time to its last (START_TIME_REV,
+    // END_TIME_REV), the two merged by time. The forward packets after the SYN come after the
+    // SYN-ACK, and the forward FIN before the reverse FIN, so the handshake and the teardown
+    // keep their order (fit_exact allows those shapes only when the times do).
+    const bool attempt = x.shape == ExactShape::kAttempt;
+    const std::uint64_t n_fwd = x.packets[kFwd];
+    const Timestamp first_rev = spec_.start + x.first[kRev];
+    const Timestamp last_rev = spec_.start + x.last[kRev];
+    const Timeline forward(n_fwd, spec_.start + x.first[kFwd], spec_.start + x.last[kFwd], opens ? first_rev : kNoBound,
+                           closes ? last_rev : kNoBound, spec_.seed ^ kTimeStream ^ 0x100);
+    // After a handshake the client speaks first: the reverse side's data follows the forward
+    // side's first packet after the SYN (the request, where there is one).
+    Timeline after_syn = forward;
+    after_syn.advance();
+    Timeline line[2] = {forward, Timeline(x.packets[kRev], first_rev, last_rev, opens ? after_syn.time() : kNoBound,
+                                          kNoBound, spec_.seed ^ kTimeStream ^ 0x101)};
+    while (!line[kFwd].done() || !line[kRev].done()) {
+      std::uint8_t dir = line[kFwd].done() ? kRev : kFwd;
+      if (!line[kFwd].done() && !line[kRev].done()) {
+        // On a tie the forward side goes first, except its handshake ACK and its last ACK,
+        // which answer the reverse side's SYN-ACK and FIN.
+        const std::uint64_t i = line[kFwd].index();
+        const bool answers = (opens && i == 1) || (closes && i == n_fwd - 1);
+        const Timestamp tf = line[kFwd].time();
+        const Timestamp tr = line[kRev].time();
+        dir = tf < tr || (tf == tr && !answers) ? kFwd : kRev;
+      }
+      const std::uint64_t i = line[dir].index();
+      const std::uint64_t n = x.packets[dir];
+      t = line[dir].time();
+      line[dir].advance();
+      if (i == 0 && dir == kFwd && (opens || attempt)) {
+        segment(kFwd, wire::kTcpSyn, 0);
+        pkt_.window = kSynWindow;
+        co_yield 0;
+        ++nxt[kFwd];
+      } else if (i == 0 && dir == kRev && opens) {
+        segment(kRev, wire::kTcpSyn | wire::kTcpAck, 0);
+        pkt_.window = kSynAckWindow;
+        co_yield 0;
+        ++nxt[kRev];
+      } else if (i == 0 && dir == kRev && attempt) {
+        segment(kRev, wire::kTcpRst | wire::kTcpAck, 0);
+        pkt_.no_options = true;
+        pkt_.window = 0;
+        co_yield 0;
+      } else if (closes && ((dir == kFwd && i == n - 2) || (dir == kRev && i == n - 1))) {
+        segment(dir, wire::kTcpFin | wire::kTcpAck, 0);
+        co_yield 0;
+        ++nxt[dir];
+      } else if (closes && dir == kFwd && i == n - 1) {
+        segment(kFwd, wire::kTcpAck, 0);
+        co_yield 0;
+      } else {
+        const std::uint32_t payload = sizes[dir].next();
+        if (tcp) {
+          segment(dir, wire::kTcpAck, payload);
+        } else {
+          datagram(dir, payload);
+        }
+        co_yield 0;
+      }
+    }
+    co_return;
+  }
+
   // Opening.
   if (x.shape == ExactShape::kAttempt || opens) {
     step();
@@ -275,15 +404,6 @@ Steps FlowPlanner::exact() {
   // Middle: the forward side first (the record's source sends the first packet), then both
   // sides interleaved in proportion to their counts.
   std::uint64_t done[2] = {0, 0};
-  if (tilts_ == nullptr) {  // a planner made outside a synthesizer (tests): tables of its own
-    own_tilts_ = std::make_unique<SizeTilts>(config_.size_histogram);
-    tilts_ = own_tilts_.get();
-  }
-  SizeDraw sizes[2] = {
-      SizeDraw(config_.size_histogram, *tilts_, layout_.l2 + h.ip + h.data, h.max_payload(), payload_bytes[kFwd], middle[kFwd],
-               head_len[kFwd], spec_.seed ^ kSizeStream),
-      SizeDraw(config_.size_histogram, *tilts_, layout_.l2 + h.ip + h.data, h.max_payload(), payload_bytes[kRev], middle[kRev],
-               head_len[kRev], spec_.seed ^ kSizeStream ^ 1)};
   auto middle_packet = [&](std::uint8_t dir) {
     step();
     ++done[dir];

@@ -130,6 +130,9 @@ bool ProfileReader::next(ProfileRecord& r) {
   std::size_t field = 0;
   std::optional<Duration> start;
   std::optional<Duration> end;
+  std::optional<Duration> start_rev;
+  std::optional<Duration> end_rev;
+  std::size_t rev_column[2] = {0, 0};
   for (;; ++field) {
     const std::size_t comma = text_.find(',', pos);
     if (field >= columns_.size()) {
@@ -156,7 +159,12 @@ bool ProfileReader::next(ProfileRecord& r) {
       }
       case kStartRev:
       case kEndRev:
-        if (!v.empty() && !parse_ms(v)) fail(col, kNames[c], "expected milliseconds, got '" + std::string(v.substr(0, 40)) + "'");
+        if (!v.empty()) {
+          const auto t = parse_ms(v);
+          if (!t) fail(col, kNames[c], "expected milliseconds, got '" + std::string(v.substr(0, 40)) + "'");
+          (c == kStartRev ? start_rev : end_rev) = *t;
+          rev_column[c == kStartRev ? 0 : 1] = col;
+        }
         break;
       case kL3: {
         const auto n = count(6, "4 or 6");
@@ -191,6 +199,21 @@ bool ProfileReader::next(ProfileRecord& r) {
   r.end = *end;
   if (r.end < r.start) fail(0, "END_TIME", "before START_TIME");
   if (r.packets + r.packets_rev == 0) fail(0, "", "no packets in either direction");
+  if (start_rev.has_value() != end_rev.has_value()) {
+    fail(rev_column[start_rev ? 0 : 1], start_rev ? "START_TIME_REV" : "END_TIME_REV",
+         std::string("given without ") + (start_rev ? "END_TIME_REV" : "START_TIME_REV") + " (both or neither)");
+  }
+  if (start_rev) {  // per-direction times, as in ft-generator's report
+    if (*end_rev < *start_rev) fail(rev_column[1], "END_TIME_REV", "before START_TIME_REV");
+    r.per_direction = true;
+    r.first[0] = r.start, r.last[0] = r.end;
+    r.first[1] = *start_rev, r.last[1] = *end_rev;
+    // A direction without packets has no times (ft-generator writes 0 there).
+    if (r.packets == 0) r.first[0] = r.first[1], r.last[0] = r.last[1];
+    if (r.packets_rev == 0) r.first[1] = r.first[0], r.last[1] = r.last[0];
+    r.start = std::min(r.first[0], r.first[1]);
+    r.end = std::max(r.last[0], r.last[1]);
+  }
   if (r.packets == 0 && r.bytes > 0) fail(0, "BYTES", "bytes without packets (PACKETS is 0)");
   if (r.packets_rev == 0 && r.bytes_rev > 0) fail(0, "BYTES_REV", "bytes without packets (PACKETS_REV is 0)");
   for (const auto* ip : {&r.src_ip, &r.dst_ip}) {
@@ -231,6 +254,10 @@ Prepared prepare(const ProfileRecord& r, std::uint32_t mtu) {
   wanted.bytes[0] = r.bytes;
   wanted.bytes[1] = r.bytes_rev;
   wanted.duration = r.end - r.start;
+  if (r.per_direction) {
+    wanted.per_direction = true;
+    for (int d = 0; d < 2; ++d) wanted.first[d] = r.first[d] - r.start, wanted.last[d] = r.last[d] - r.start;
+  }
   ExactFit fit = fit_exact(wanted, out.l4, v6, mtu);
   if (!fit.adjustment.empty()) note(fit.adjustment);
   out.target = fit.flow;

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from tshark_util import CHECKSUM_PREFS, Checker, epoch_ns, read_report, run, tmpdir
+from tshark_util import CHECKSUM_PREFS, Checker, epoch_ns, read_report, run, tmpdir, tshark_fields
 
 binary = sys.argv[1]
 c = Checker("gen_profile")
@@ -380,6 +380,69 @@ c.check(all(sum(l3 for _, l3 in by_port[40000 + i]) == 585500 for i in range(4))
 small = by_port[40010]
 c.check(sum(l3 for _, l3 in small) == 300000 and 0.65 < share(small, 100, 199) < 0.85,
         f"a smaller mean tilts towards the small bin, bytes exact ({share(small, 100, 199):.3f} in 100-199)")
+
+# Per-direction times, as ft-generator's report has them (START_TIME/END_TIME the forward
+# direction's, START_TIME_REV/END_TIME_REV the reverse's): each direction's first and last packet
+# where the record says, whichever side starts or ends the flow; TCP's handshake and teardown
+# where the times allow them, and tshark sees no sequence trouble.
+REPORT_HEADER = ("SRC_IP,DST_IP,START_TIME,END_TIME,START_TIME_REV,END_TIME_REV,L3_PROTO,L4_PROTO,SRC_PORT,DST_PORT,"
+                 "PACKETS,BYTES,PACKETS_REV,BYTES_REV")
+prng = random.Random(11)
+per_dir = []
+for i in range(300):
+    l4 = prng.choice([6, 17])
+    p, pr = prng.randint(1, 30), prng.randint(0, 30)
+    b = prng.randint(p * 40, p * MTU)
+    br = prng.randint(pr * 40, pr * MTU) if pr else 0
+    base = i * 100_000_000_000  # ns: flows 100 s apart
+    times = sorted(prng.randint(0, 5_000_000) * 1000 for _ in range(4))  # whole µs
+    fs, fe = (times[0], times[3]) if i % 3 == 0 else (times[1], times[2]) if i % 3 == 1 else (times[0], times[2])
+    rs, re_ = (times[1], times[2]) if i % 3 == 0 else (times[0], times[3]) if i % 3 == 1 else (times[1], times[3])
+    if p == 1:
+        fe = fs
+    if pr == 1:
+        re_ = rs
+    if pr == 0:
+        rs = re_ = 0  # ft-generator writes 0 for a direction without packets
+    per_dir.append((f"10.77.{i // 200}.{i % 200 + 1}", base + fs, base + fe, base + rs, base + re_, l4, 30000 + i,
+                    prng.choice([80, 443, 7000]), p, b, pr, br))
+per_dir_profile = os.path.join(d, "per-direction.csv")
+with open(per_dir_profile, "w") as f:
+    f.write(REPORT_HEADER + "\n")
+    for src, fs, fe, rs, re_, l4, sp, dp, p, b, pr, br in per_dir:
+        f.write(f"{src},10.78.0.1,{ms_text(fs)},{ms_text(fe)},{ms_text(rs)},{ms_text(re_)},4,{l4},{sp},{dp},{p},{b},{pr},{br}\n")
+per_dir_cap = os.path.join(d, "per-direction.pcap")
+r = run([binary, "gen", "-q", "--profile", per_dir_profile, "--start-time", "1700000000", "--pcap", per_dir_cap])
+c.equal(r.returncode, 0, f"gen --profile with per-direction times: exit 0 ({r.stderr.strip()})")
+pkts = collections.defaultdict(list)
+for v in tshark_fields(per_dir_cap, ["frame.time_epoch", "ip.src", "ip.len", "tcp.srcport", "udp.srcport",
+                                     "tcp.dstport", "udp.dstport", "tcp.flags.syn", "tcp.flags.fin"]):
+    forward = v["ip.src"] != "10.78.0.1"
+    port = int((v["tcp.srcport"] or v["udp.srcport"]) if forward else (v["tcp.dstport"] or v["udp.dstport"]))
+    pkts[(port, forward)].append((epoch_ns(v["frame.time_epoch"]), int(v["ip.len"]), v["tcp.flags.syn"] == "1"))
+wrong = []
+handshakes = 0
+for src, fs, fe, rs, re_, l4, sp, dp, p, b, pr, br in per_dir:
+    fwd, rev = pkts[(sp, True)], pkts[(sp, False)]
+    seen = (len(fwd), sum(x[1] for x in fwd), fwd[0][0] - START, fwd[-1][0] - START)
+    if rev:
+        seen += (len(rev), sum(x[1] for x in rev), rev[0][0] - START, rev[-1][0] - START)
+    want = (p, b, fs, fe) + ((pr, br, rs, re_) if pr else ())
+    if seen != want:
+        wrong.append((sp, seen, want))
+    if l4 == 6 and fwd[0][2]:
+        handshakes += 1
+        if pr and not (fs <= rs and rev[0][2]):
+            wrong.append((sp, "a SYN when the reverse side starts first, or no SYN-ACK"))
+c.equal(wrong[:3], [], "per-direction times: every direction's packets, L3 bytes, first and last packet (to the ns) as the record says")
+c.check(handshakes > 20, f"TCP records whose forward side starts first open with a handshake ({handshakes})")
+trouble = tshark_fields(per_dir_cap, ["frame.number"], "tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment || "
+                        "tcp.analysis.out_of_order || tcp.analysis.retransmission || tcp.analysis.spurious_retransmission")
+c.equal(len(trouble), 0, "tshark's TCP analysis finds no lost, unseen-acked, out-of-order or retransmitted segment")
+r = run([binary, "gen", "-q", "--profile", "-", "--pcap", os.path.join(d, "x.pcap")],
+        input=REPORT_HEADER + "\n10.0.0.1,10.0.0.2,0,1,5,,4,17,1,2,1,40,1,40\n")
+c.check(r.returncode == 2 and "<stdin>:2:" in r.stderr and "START_TIME_REV: given without END_TIME_REV" in r.stderr,
+        f"START_TIME_REV without END_TIME_REV: exit 2, named ({r.stderr.strip()})")
 
 # nDPI names each flow by its content.
 ndpi = run(["ndpiReader", "-i", app_cap])

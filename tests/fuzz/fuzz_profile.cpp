@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Traffic profiles (gen --profile): any bytes (gzip/zstd detected as for real input) are records
 // or a ConfigError; and every record of up to 2 000 packets is planned and built packet by packet,
-// with its per-direction packet and L3 byte counts checked against the exact target.
+// with its per-direction packet and L3 byte counts (and first and last packet, where the record
+// gives each direction's times) checked against the exact target.
 #include <cstdint>
 #include <cstdio>
 #include <vector>
@@ -48,18 +49,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::uint64_t bytes[2] = {0, 0};
       Timestamp first = 0;
       Timestamp last = 0;
+      Timestamp dir_first[2] = {0, 0};
+      Timestamp dir_last[2] = {0, 0};
       while (planner.next()) {
         const PlannedPacket& p = planner.packet();
         const BuiltFrame b = builder.build(p, frame.data());
         if (packets[0] + packets[1] == 0) first = p.time;
         if (p.time < last) __builtin_trap();  // a flow's packets go forward in time
         last = p.time;
-        ++packets[p.dir];
+        if (packets[p.dir]++ == 0) dir_first[p.dir] = p.time;
+        dir_last[p.dir] = p.time;
         bytes[p.dir] += b.l3_len;
       }
       if (packets[0] != x.packets[0] || packets[1] != x.packets[1] || bytes[0] != x.bytes[0] || bytes[1] != x.bytes[1] ||
           first != spec.start || last != spec.start + x.duration) {
         __builtin_trap();  // the exact target was missed
+      }
+      for (int d = 0; d < 2; ++d) {  // with START_TIME_REV/END_TIME_REV: each direction's own first and last packet
+        if (x.per_direction && packets[d] > 0 &&
+            (dir_first[d] != spec.start + x.first[d] || dir_last[d] != spec.start + x.last[d])) {
+          __builtin_trap();
+        }
       }
     }
   } catch (const ConfigError&) {

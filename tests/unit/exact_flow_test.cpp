@@ -4,6 +4,7 @@
 // (+20), RFC 768 (UDP 8) and RFC 792 (ICMP echo 8).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "flowreplay/core/errors.hpp"
@@ -54,6 +55,31 @@ TEST(ExactFlow, LoneSynIsAnAttempt) {
   EXPECT_TRUE(rst.flow.tcp_options);
 }
 
+ExactFlow timed(ExactFlow f, Duration first_fwd, Duration last_fwd, Duration first_rev, Duration last_rev) {
+  f.per_direction = true;
+  f.first[0] = first_fwd, f.last[0] = last_fwd, f.first[1] = first_rev, f.last[1] = last_rev;
+  f.duration = std::max(last_fwd, last_rev) - std::min(first_fwd, first_rev);
+  return f;
+}
+
+TEST(ExactFlow, PerDirectionTimesDecideTheHandshakeAndTheTeardown) {
+  // The same 216/112 bytes as the full session above; only the times differ.
+  EXPECT_EQ(fit_exact(timed(wanted(4, 216, 2, 112), 0, 100, 10, 90), 6, false, 1500).flow.shape, ExactShape::kFull);
+  EXPECT_EQ(fit_exact(timed(wanted(4, 216, 2, 112), 0, 100, 0, 100), 6, false, 1500).flow.shape, ExactShape::kFull);
+  // The reverse side ends the flow: no FIN-FIN-ACK teardown, the connection is left open.
+  EXPECT_EQ(fit_exact(timed(wanted(4, 216, 2, 112), 0, 100, 10, 101), 6, false, 1500).flow.shape, ExactShape::kHandshake);
+  // The reverse side starts the flow: no SYN from the forward side.
+  EXPECT_EQ(fit_exact(timed(wanted(4, 216, 2, 112), 5, 100, 0, 90), 6, false, 1500).flow.shape, ExactShape::kMidstream);
+  EXPECT_EQ(fit_exact(timed(wanted(1, 60, 1, 40), 5, 5, 0, 0), 6, false, 1500).flow.shape, ExactShape::kMidstream);
+}
+
+TEST(ExactFlow, AOnePacketDirectionSpanningTimeIsAdjusted) {
+  const ExactFit fit = fit_exact(timed(wanted(1, 100, 3, 300), 0, 50, 10, 40), 17, false, 1500);
+  EXPECT_EQ(fit.adjustment, "one packet cannot span time: END_TIME - START_TIME 50 ns -> 0");
+  EXPECT_EQ(fit.flow.last[0], 0);
+  EXPECT_EQ(fit.flow.duration, 40);  // now the reverse side's last packet ends the flow
+}
+
 TEST(ExactFlow, InfeasibleBytesAreClampedAndSaid) {
   const ExactFit low = fit_exact(wanted(4, 100, 2, 80), 6, false, 1500);
   EXPECT_EQ(low.flow.bytes[0], 160u);  // 4 bare 40-byte packets
@@ -96,6 +122,27 @@ TEST(ProfileReader, ColumnsInAnyOrderAndFractionalMilliseconds) {
   EXPECT_EQ(r.dst_port, 53);
   EXPECT_EQ(r.packets, 2u);
   EXPECT_EQ(r.bytes_rev, 80u);
+}
+
+TEST(ProfileReader, PerDirectionTimesAsFtGeneratorsReportHasThem) {
+  const std::string header =
+      "SRC_IP,DST_IP,START_TIME,END_TIME,START_TIME_REV,END_TIME_REV,L3_PROTO,L4_PROTO,SRC_PORT,DST_PORT,PACKETS,BYTES,"
+      "PACKETS_REV,BYTES_REV\n";
+  // The reverse side starts first and ends last: the flow spans its times.
+  const ProfileRecord r = read_one(header + "10.0.0.1,10.0.0.2,5,8,2.5,9,4,17,1,2,2,80,3,120\n");
+  EXPECT_TRUE(r.per_direction);
+  EXPECT_EQ(r.first[0], 5'000'000);
+  EXPECT_EQ(r.last[0], 8'000'000);
+  EXPECT_EQ(r.first[1], 2'500'000);
+  EXPECT_EQ(r.last[1], 9'000'000);
+  EXPECT_EQ(r.start, 2'500'000);
+  EXPECT_EQ(r.end, 9'000'000);
+  // A direction without packets: its times (0 in ft-generator's report) do not count.
+  const ProfileRecord one_way = read_one(header + "10.0.0.1,10.0.0.2,5,8,0,0,4,17,1,2,2,80,0,0\n");
+  EXPECT_EQ(one_way.start, 5'000'000);
+  EXPECT_EQ(one_way.end, 8'000'000);
+  // Blank reverse times: the flow's span only, as without the columns.
+  EXPECT_FALSE(read_one(header + "10.0.0.1,10.0.0.2,5,8,,,4,17,1,2,2,80,1,40\n").per_direction);
 }
 
 TEST(ProfileReader, ErrorsNameFileLineColumnAndField) {

@@ -30,6 +30,12 @@ struct ExactFlow {
   Duration duration = 0;              // first packet to last
   ExactShape shape = ExactShape::kDatagram;
   bool tcp_options = false;
+  // Each direction's first and last packet, from the flow's first packet, when the record gives
+  // them (START_TIME_REV, END_TIME_REV); otherwise only the flow's span is fixed. A handshake
+  // needs the forward side first, a teardown the forward side last.
+  bool per_direction = false;
+  Duration first[2] = {0, 0};
+  Duration last[2] = {0, 0};
 };
 
 // Header sizes (IP + transport) of the shape's packets.
@@ -48,7 +54,8 @@ std::uint64_t exact_fixed_packets(const ExactFlow& f, int d);
 std::uint64_t exact_data_packets(const ExactFlow& f, int d);
 
 // Fits a wanted record: picks the shape and options, and when no shape meets the record exactly
-// moves its bytes to the nearest feasible value (and a one-packet record's duration to 0).
+// moves its bytes to the nearest feasible value (and a one-packet record's or direction's
+// duration to 0).
 // `adjustment` is empty when the record is met as given, else says what changed.
 struct ExactFit {
   ExactFlow flow;

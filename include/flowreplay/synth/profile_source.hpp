@@ -23,8 +23,14 @@ namespace flowreplay {
 // One profile row. Times are ns from the profile's time zero (the CSV has ms, fractions allowed).
 struct ProfileRecord {
   std::uint64_t line = 0;  // 1-based line in the file
-  Duration start = 0;
-  Duration end = 0;
+  Duration start = 0;      // the flow's first packet (either direction), ns from time zero
+  Duration end = 0;        // its last
+  // With START_TIME_REV and END_TIME_REV given (ft-generator's report has them): each direction's
+  // first and last packet, forward (START_TIME, END_TIME) and reverse; start and end are then
+  // the earliest and latest of the directions that have packets.
+  bool per_direction = false;
+  Duration first[2] = {0, 0};
+  Duration last[2] = {0, 0};
   std::uint8_t l3 = 4;
   std::uint8_t l4 = 6;
   std::uint16_t src_port = 0;
