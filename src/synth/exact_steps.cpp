@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "flowreplay/core/wire.hpp"
@@ -108,6 +109,21 @@ class Timeline {
   double sum_ = 0;
   double cum_ = 0;
 };
+
+// Both directions' timelines of a record with per-direction times (x.first, x.last from `start`).
+// With a handshake the forward packets after the SYN follow the SYN-ACK, and the reverse side's
+// data follows the forward side's first packet after the SYN (the request, where there is one);
+// with a teardown the forward FIN precedes the reverse FIN.
+std::unique_ptr<Timeline[]> timelines(const ExactFlow& x, Timestamp start, bool opens, bool closes, std::uint64_t seed) {
+  const Timestamp first_rev = start + x.first[1];
+  const Timestamp last_rev = start + x.last[1];
+  const Timeline forward(x.packets[0], start + x.first[0], start + x.last[0], opens ? first_rev : kNoBound,
+                         closes ? last_rev : kNoBound, seed ^ 0x100);
+  Timeline after_syn = forward;
+  after_syn.advance();
+  const Timeline reverse(x.packets[1], first_rev, last_rev, opens ? after_syn.time() : kNoBound, kNoBound, seed ^ 0x101);
+  return std::unique_ptr<Timeline[]>(new Timeline[2]{forward, reverse});
+}
 
 
 // Payload sizes of one direction's middle packets: frame sizes drawn from the config's size
@@ -319,16 +335,8 @@ Steps FlowPlanner::exact() {
     // keep their order (fit_exact allows those shapes only when the times do).
     const bool attempt = x.shape == ExactShape::kAttempt;
     const std::uint64_t n_fwd = x.packets[kFwd];
-    const Timestamp first_rev = spec_.start + x.first[kRev];
-    const Timestamp last_rev = spec_.start + x.last[kRev];
-    const Timeline forward(n_fwd, spec_.start + x.first[kFwd], spec_.start + x.last[kFwd], opens ? first_rev : kNoBound,
-                           closes ? last_rev : kNoBound, spec_.seed ^ kTimeStream ^ 0x100);
-    // After a handshake the client speaks first: the reverse side's data follows the forward
-    // side's first packet after the SYN (the request, where there is one).
-    Timeline after_syn = forward;
-    after_syn.advance();
-    Timeline line[2] = {forward, Timeline(x.packets[kRev], first_rev, last_rev, opens ? after_syn.time() : kNoBound,
-                                          kNoBound, spec_.seed ^ kTimeStream ^ 0x101)};
+    // On the heap: the timelines would otherwise enlarge the coroutine frame of every exact flow.
+    const std::unique_ptr<Timeline[]> line = timelines(x, spec_.start, opens, closes, spec_.seed ^ kTimeStream);
     while (!line[kFwd].done() || !line[kRev].done()) {
       std::uint8_t dir = line[kFwd].done() ? kRev : kFwd;
       if (!line[kFwd].done() && !line[kRev].done()) {
