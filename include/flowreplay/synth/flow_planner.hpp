@@ -68,8 +68,12 @@ class FlowPlanner {
   void prefetch() const {
     const char* frame = static_cast<const char*>(steps_.frame());
     if (frame == nullptr) return;
-    const std::size_t lines = spec_.exact ? kExactFrameLines : kFrameLines;
-    for (std::size_t i = 0; i < lines; ++i) __builtin_prefetch(frame + 64 * i);
+    if (!spec_.exact) {
+      for (std::size_t i = 0; i < kFrameLines; ++i) __builtin_prefetch(frame + 64 * i);
+      return;
+    }
+#pragma GCC unroll 32
+    for (std::size_t i = 0; i < kExactFrameLines; ++i) __builtin_prefetch(frame + 64 * i);
   }
   // The application the flow speaks: its pattern's, or for a profile record the dialogue its
   // port and sizes allowed (known once the first packet is planned).

@@ -29,6 +29,7 @@ PayloadPools::PayloadPools(std::uint64_t seed)
 AppScript::AppScript(const FlowSpec& spec, const GenConfig& config, const PayloadPools& pools, Rng& rng,
                      std::uint32_t data_overhead, std::uint32_t max_payload)
     : spec_(spec), config_(config), pools_(pools), rng_(rng), overhead_(data_overhead), max_payload_(max_payload) {
+  if (spec.exact) return;  // a profile record's flow: its dialogue comes from exact_dialogue(), not from a script
   rounds_ = draw(spec.pattern->requests);
   // A host name for DNS queries and HTTP Host headers: host.wordN.tld
   const int n = std::snprintf(name_.data(), name_.size(), "%s.%s%u.%s", kHosts[rng_.below(std::size(kHosts))],

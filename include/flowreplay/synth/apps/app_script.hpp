@@ -87,7 +87,7 @@ class AppScript {
   Rng& rng_;
   std::uint32_t overhead_;
   std::uint32_t max_payload_;
-  std::uint32_t rounds_;  // request/response rounds (random: packets)
+  std::uint32_t rounds_ = 0;  // request/response rounds (random: packets)
   std::uint32_t step_ = 0;
   std::uint32_t round_ = 0;
   std::uint16_t dns_id_ = 0;
