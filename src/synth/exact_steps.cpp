@@ -128,14 +128,14 @@ std::unique_ptr<Timeline[]> timelines(const ExactFlow& x, Timestamp start, bool 
 
 // Payload sizes of one direction's middle packets: frame sizes drawn from the config's size
 // histogram (packets.size_histogram), tilted (exponentially, as little as it takes) so that
-// its mean is the direction's own mean frame (synth/size_tilts.hpp), then kept within what the bytes still to send
-// allow, so that the direction's total is exact and the last packet takes what is left. The
-// first packet carries data when there is any, at least `first` bytes where the bytes allow (an
-// application message's head, which a sender writes in one go), so that each side opens with
-// its message.
+// its mean is the direction's own mean frame (synth/size_tilts.hpp), then kept within what the
+// bytes still to send allow, so that the direction's total is exact and the last packet takes
+// what is left. The first packet carries data when there is any, at least `first` bytes where
+// the bytes allow (an application message's head, which a sender writes in one go), so that
+// each side opens with its message.
 class SizeDraw {
  public:
-  // `cumulative`: the config's histogram tilted to this direction's mean frame (SizeTilts).
+  // `tilts` holds the histogram tilted to each mean frame; the draw takes this direction's.
   SizeDraw(const std::vector<SizeBin>& bins, SizeTilts& tilts, std::uint32_t overhead, std::uint32_t max_payload,
            std::uint64_t bytes, std::uint64_t packets, std::uint32_t first, std::uint64_t seed)
       : bins_(&bins), overhead_(overhead), max_(max_payload), first_min_(first), left_(bytes), packets_(packets), rng_(seed) {

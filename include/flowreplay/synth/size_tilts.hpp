@@ -27,7 +27,6 @@ class SizeTilts {
   // the steepest tilt allowed towards the nearest bin. Not thread-safe: one per synthesizer.
   const double* cumulative(double mean_frame);
   [[nodiscard]] std::size_t bins() const { return bins_.size(); }
-  [[nodiscard]] const std::vector<SizeBin>& histogram() const { return bins_; }
 
  private:
   void fill(std::size_t slot, double mean);
