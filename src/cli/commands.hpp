@@ -17,5 +17,6 @@ Runner add_export(CLI::App& app);
 Runner add_profile(CLI::App& app);
 Runner add_compare(CLI::App& app);
 Runner add_replay(CLI::App& app);
+Runner add_stats(CLI::App& app);
 
 }  // namespace flowreplay::cli

@@ -76,20 +76,6 @@ std::string human_bytes(double b) {
   return buf;
 }
 
-// A profile file (or - for stdin), gzip or zstd compressed or not, as a stdio stream.
-std::FILE* open_profile(const std::string& path) {
-  std::FILE* raw = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (raw == nullptr) throw IoError(path, "cannot open", errno);
-  std::uint8_t head[4];
-  const std::size_t got = std::fread(head, 1, sizeof head, raw);
-  std::FILE* in = open_decompressing(raw, compression_of({head, got}), {head, got});
-  if (in == nullptr) {
-    if (raw != stdin) std::fclose(raw);
-    throw IoError(path, "cannot open a decompressing stream", errno);
-  }
-  return in;
-}
-
 // At most this many adjustment warnings are printed; the summary counts them all.
 constexpr int kMaxWarnings = 10;
 
@@ -145,7 +131,7 @@ int run_gen(const GenOptions& o) {
   ProfileFlowSource* profile = nullptr;
   int warnings = 0;
   if (!o.profile.empty()) {
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(open_profile(o.profile), [](std::FILE* f) { return f == stdin ? 0 : std::fclose(f); });
+    const InputStream in = open_input_stream(o.profile);
     ProfileReader reader(in.get(), o.profile == "-" ? "<stdin>" : o.profile);
     ProfileOptions po;
     po.strict = o.strict;

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 
+#include "flowreplay/core/errors.hpp"
+
 namespace flowreplay {
 
 Compression compression_of(std::span<const std::uint8_t> head) {
@@ -162,6 +164,19 @@ std::FILE* open_decompressing(std::FILE* raw, Compression kind, std::span<const 
   std::FILE* f = fopencookie(decoder.get(), "rb", io);
   if (f != nullptr) static_cast<void>(decoder.release());
   return f;
+}
+
+InputStream open_input_stream(const std::string& path) {
+  std::FILE* raw = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (raw == nullptr) throw IoError(path, "cannot open", errno);
+  std::uint8_t head[4];
+  const std::size_t got = std::fread(head, 1, sizeof head, raw);
+  std::FILE* in = open_decompressing(raw, compression_of({head, got}), {head, got});
+  if (in == nullptr) {
+    if (raw != stdin) std::fclose(raw);
+    throw IoError(path, "cannot open a decompressing stream", errno);
+  }
+  return {in, [](std::FILE* f) { return f == stdin ? 0 : std::fclose(f); }};
 }
 
 }  // namespace flowreplay

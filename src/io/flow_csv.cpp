@@ -8,6 +8,9 @@
 #include <iostream>
 #include <iterator>
 #include <optional>
+#include <cstdlib>
+#include <memory>
+#include <sys/types.h>
 
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/huge_pages.hpp"
@@ -95,9 +98,10 @@ std::optional<std::uint8_t> protocol_number(std::string_view s) {
   return std::nullopt;
 }
 
+// Column positions by name, from the header row.
 class Table {
  public:
-  Table(std::vector<std::string_view> header, std::string name) : header_(std::move(header)), name_(std::move(name)) {}
+  Table(const std::vector<std::string_view>& header, const std::string& name) : header_(header), name_(name) {}
   [[nodiscard]] int index(std::string_view column) const {
     for (std::size_t i = 0; i < header_.size(); ++i) {
       if (header_[i] == column) return static_cast<int>(i);
@@ -111,9 +115,149 @@ class Table {
   }
 
  private:
-  std::vector<std::string_view> header_;
-  std::string name_;
+  const std::vector<std::string_view>& header_;
+  const std::string& name_;
 };
+
+}  // namespace
+
+// The rows of one file, told apart by its header: where each column is, and one row's parse.
+class FlowCsvRows {
+ public:
+  FlowCsvRows(std::string_view header_line, std::string name, const TimeZone& zone) : name_(std::move(name)), zone_(zone) {
+    std::vector<std::string_view> header;
+    split(header_line, header);
+    fields_ = header.size();
+    const Table t(header, name_);
+    if (t.index("SRC_IP") >= 0 && t.index("START_TIME") >= 0) {  // flowreplay's report
+      format_ = FlowCsvFormat::kReport;
+      sa_ = t.need("SRC_IP"), da_ = t.need("DST_IP"), sp_ = t.need("SRC_PORT"), dp_ = t.need("DST_PORT");
+      pr_ = t.need("L4_PROTO"), ts_ = t.need("START_TIME"), te_ = t.need("END_TIME");
+      pk_ = t.need("PACKETS"), by_ = t.need("BYTES"), pkr_ = t.need("PACKETS_REV"), byr_ = t.need("BYTES_REV");
+      sf_ = t.index("START_TIME_FWD"), ef_ = t.index("END_TIME_FWD"), sr_ = t.index("START_TIME_REV");
+      er_ = t.index("END_TIME_REV");
+      return;
+    }
+    if (t.index("ts") >= 0 && t.index("sa") >= 0) {  // nfdump -o csv
+      format_ = FlowCsvFormat::kNfdump;
+      ts_ = t.need("ts"), te_ = t.need("te"), sa_ = t.need("sa"), da_ = t.need("da"), sp_ = t.need("sp");
+      dp_ = t.need("dp"), pr_ = t.need("pr"), pk_ = t.need("ipkt"), by_ = t.need("ibyt");
+      pkr_ = t.index("opkt"), byr_ = t.index("obyt");
+      return;
+    }
+    throw ConfigError(name_ + ":1: not a flowreplay report (SRC_IP, START_TIME, ...) nor nfdump -o csv output (ts, te, sa, ...)");
+  }
+
+  [[nodiscard]] FlowCsvFormat format() const { return format_; }
+
+  // Parses one row into `rf`; false for a row that is not a flow (nfdump's summary lines).
+  bool parse(std::string_view line, std::uint64_t line_no, ReadFlow& rf) {
+    line_no_ = line_no;
+    split(line, f_);
+    rf = ReadFlow{};
+    rf.line = line_no;
+    return format_ == FlowCsvFormat::kReport ? report_row(rf) : nfdump_row(rf);
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const {
+    throw ConfigError(name_ + ":" + std::to_string(line_no_) + ": " + what);
+  }
+
+  bool report_row(ReadFlow& rf) {
+    const auto& f = f_;
+    if (f.size() != fields_) fail(std::to_string(f.size()) + " fields, the header has " + std::to_string(fields_));
+    FlowRecord& r = rf.record;
+    const auto src = IpAddress::parse(f[sa_]);
+    const auto dst = IpAddress::parse(f[da_]);
+    const auto spn = number<unsigned>(f[sp_]);
+    const auto dpn = number<unsigned>(f[dp_]);
+    const auto prn = number<unsigned>(f[pr_]);
+    const auto tsn = number<Timestamp>(f[ts_]);
+    const auto ten = number<Timestamp>(f[te_]);
+    const auto p = number<std::uint64_t>(f[pk_]), b = number<std::uint64_t>(f[by_]);
+    const auto pr2 = number<std::uint64_t>(f[pkr_]), b2 = number<std::uint64_t>(f[byr_]);
+    if (!src || !dst || !spn || !dpn || !prn || !tsn || !ten || !p || !b || !pr2 || !b2 || *spn > 65535 || *dpn > 65535 ||
+        *prn > 255) {
+      fail("not a report row (addresses, ports 0-65535, protocol, integer ns times and counts expected)");
+    }
+    r.src = *src, r.dst = *dst;
+    r.src_port = static_cast<std::uint16_t>(*spn), r.dst_port = static_cast<std::uint16_t>(*dpn);
+    r.l4_proto = static_cast<std::uint8_t>(*prn);
+    if (*tsn < 0 || *tsn > kMaxRecordTime || *ten < 0 || *ten > kMaxRecordTime) {
+      fail("START_TIME, END_TIME: ns since the epoch, 0 to 7258118400000000000 (year 2200) expected");
+    }
+    r.start = *tsn, r.end = *ten;
+    r.packets = *p, r.bytes = *b, r.packets_rev = *pr2, r.bytes_rev = *b2;
+    if ((r.packets == 0 && r.bytes > 0) || (r.packets_rev == 0 && r.bytes_rev > 0)) {
+      fail("BYTES, BYTES_REV: bytes in a direction without packets");
+    }
+    if (sf_ >= 0 && ef_ >= 0 && sr_ >= 0 && er_ >= 0) {
+      const auto a = number<Timestamp>(f[sf_]), z = number<Timestamp>(f[ef_]), a2 = number<Timestamp>(f[sr_]),
+                 z2 = number<Timestamp>(f[er_]);
+      if (!a || !z || !a2 || !z2 || *a < 0 || *z < 0 || *a2 < 0 || *z2 < 0 || *a > kMaxRecordTime || *z > kMaxRecordTime ||
+          *a2 > kMaxRecordTime || *z2 > kMaxRecordTime) {
+        fail("START_TIME_FWD .. END_TIME_REV: ns since the epoch, 0 to 7258118400000000000 expected");
+      }
+      r.start_fwd = *a, r.end_fwd = *z, r.start_rev = *a2, r.end_rev = *z2;
+      // Each direction with packets lies within the flow, first packet before last.
+      auto inside = [&](Timestamp first, Timestamp last) { return first <= last && first >= r.start && last <= r.end; };
+      if ((r.packets > 0 && !inside(r.start_fwd, r.end_fwd)) || (r.packets_rev > 0 && !inside(r.start_rev, r.end_rev))) {
+        fail("START_TIME_FWD .. END_TIME_REV: a direction's first and last packet must lie within START_TIME .. END_TIME");
+      }
+      rf.per_direction_times = true;
+    }
+    return true;
+  }
+
+  bool nfdump_row(ReadFlow& rf) {
+    const auto& f = f_;
+    if (f.size() < fields_) return false;  // "Summary" and its totals, which nfdump appends
+    FlowRecord& r = rf.record;
+    const auto start = nfdump_time(f[ts_], zone_);
+    const auto end = nfdump_time(f[te_], zone_);
+    const auto src = IpAddress::parse(f[sa_]);
+    const auto dst = IpAddress::parse(f[da_]);
+    const auto proto = protocol_number(f[pr_]);
+    const auto p = number<std::uint64_t>(f[pk_]), b = number<std::uint64_t>(f[by_]);
+    if (!start || !end || !src || !dst || !proto || !p || !b) {
+      fail("not an nfdump flow (times like 2023-11-14 22:13:20.007, addresses, protocol, counts expected)");
+    }
+    r.src = *src, r.dst = *dst, r.l4_proto = *proto;
+    if (!is_icmp(r.l4_proto)) {  // nfdump writes ICMP type.code in dp
+      const auto spn = number<unsigned>(f[sp_]), dpn = number<unsigned>(f[dp_]);
+      if (!spn || !dpn || *spn > 65535 || *dpn > 65535) fail("sp, dp: ports 0-65535 expected");
+      r.src_port = static_cast<std::uint16_t>(*spn), r.dst_port = static_cast<std::uint16_t>(*dpn);
+    }
+    r.start = start->first, r.end = end->first;
+    r.packets = *p, r.bytes = *b;
+    if (pkr_ >= 0 && byr_ >= 0) {
+      const auto p2 = number<std::uint64_t>(f[pkr_]), b2 = number<std::uint64_t>(f[byr_]);
+      if (!p2 || !b2) fail("opkt, obyt: counts expected");
+      r.packets_rev = *p2, r.bytes_rev = *b2;
+    }
+    rf.precision = std::max(start->second, end->second);
+    return true;
+  }
+
+  std::string name_;
+  TimeZone zone_;
+  FlowCsvFormat format_ = FlowCsvFormat::kReport;
+  std::size_t fields_ = 0;
+  int sa_ = -1, da_ = -1, sp_ = -1, dp_ = -1, pr_ = -1, ts_ = -1, te_ = -1, pk_ = -1, by_ = -1, pkr_ = -1, byr_ = -1;
+  int sf_ = -1, ef_ = -1, sr_ = -1, er_ = -1;
+  std::vector<std::string_view> f_;
+  std::uint64_t line_no_ = 0;
+};
+
+namespace {
+
+// The next line that holds something (not blank, not a # comment), without its line end.
+bool content_line(std::string_view line) { return !line.empty() && line.front() != '#'; }
+std::string_view trim_line_end(std::string_view line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  return line;
+}
 
 }  // namespace
 
@@ -123,125 +267,62 @@ FlowCsv parse_flow_csv(std::string_view text, const std::string& name, const Tim
   auto next_line = [&](std::string_view& line) {
     while (!text.empty()) {
       const std::size_t nl = text.find('\n');
-      line = text.substr(0, nl);
+      line = trim_line_end(text.substr(0, nl));
       text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
       ++line_no;
-      while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (!line.empty() && line.front() != '#') return true;
+      if (content_line(line)) return true;
     }
     return false;
   };
   // One row a line: room for all of them at once, not a vector doubled (and copied) 20 times.
   out.flows.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   Prefaulter warm({capacity_of(out.flows)});  // the second core clears the rows' pages ahead of the parse
-  std::string_view header_line;
-  if (!next_line(header_line)) return out;
-  std::vector<std::string_view> header;
-  split(header_line, header);
-  std::vector<std::string_view> f;
-  const Table t(header, name);
-  auto fail = [&](const std::string& what) -> void { throw ConfigError(name + ":" + std::to_string(line_no) + ": " + what); };
   std::string_view line;
-  if (t.index("SRC_IP") >= 0 && t.index("START_TIME") >= 0) {  // flowreplay's report
-    out.format = FlowCsvFormat::kReport;
-    const int sa = t.need("SRC_IP"), da = t.need("DST_IP"), sp = t.need("SRC_PORT"), dp = t.need("DST_PORT");
-    const int pr = t.need("L4_PROTO"), ts = t.need("START_TIME"), te = t.need("END_TIME");
-    const int pk = t.need("PACKETS"), by = t.need("BYTES"), pkr = t.need("PACKETS_REV"), byr = t.need("BYTES_REV");
-    const int sf = t.index("START_TIME_FWD"), ef = t.index("END_TIME_FWD"), sr = t.index("START_TIME_REV"),
-              er = t.index("END_TIME_REV");
-    while (next_line(line)) {
-      split(line, f);
-      if (f.size() != header.size()) fail(std::to_string(f.size()) + " fields, the header has " + std::to_string(header.size()));
-      ReadFlow rf;
-      rf.line = line_no;
-      FlowRecord& r = rf.record;
-      const auto src = IpAddress::parse(f[sa]);
-      const auto dst = IpAddress::parse(f[da]);
-      const auto spn = number<unsigned>(f[sp]);
-      const auto dpn = number<unsigned>(f[dp]);
-      const auto prn = number<unsigned>(f[pr]);
-      const auto tsn = number<Timestamp>(f[ts]);
-      const auto ten = number<Timestamp>(f[te]);
-      const auto p = number<std::uint64_t>(f[pk]), b = number<std::uint64_t>(f[by]);
-      const auto pr2 = number<std::uint64_t>(f[pkr]), b2 = number<std::uint64_t>(f[byr]);
-      if (!src || !dst || !spn || !dpn || !prn || !tsn || !ten || !p || !b || !pr2 || !b2 || *spn > 65535 || *dpn > 65535 ||
-          *prn > 255) {
-        fail("not a report row (addresses, ports 0-65535, protocol, integer ns times and counts expected)");
-      }
-      r.src = *src, r.dst = *dst;
-      r.src_port = static_cast<std::uint16_t>(*spn), r.dst_port = static_cast<std::uint16_t>(*dpn);
-      r.l4_proto = static_cast<std::uint8_t>(*prn);
-      if (*tsn < 0 || *tsn > kMaxRecordTime || *ten < 0 || *ten > kMaxRecordTime) {
-        fail("START_TIME, END_TIME: ns since the epoch, 0 to 7258118400000000000 (year 2200) expected");
-      }
-      r.start = *tsn, r.end = *ten;
-      r.packets = *p, r.bytes = *b, r.packets_rev = *pr2, r.bytes_rev = *b2;
-      if ((r.packets == 0 && r.bytes > 0) || (r.packets_rev == 0 && r.bytes_rev > 0)) {
-        fail("BYTES, BYTES_REV: bytes in a direction without packets");
-      }
-      if (sf >= 0 && ef >= 0 && sr >= 0 && er >= 0) {
-        const auto a = number<Timestamp>(f[sf]), z = number<Timestamp>(f[ef]), a2 = number<Timestamp>(f[sr]),
-                   z2 = number<Timestamp>(f[er]);
-        if (!a || !z || !a2 || !z2 || *a < 0 || *z < 0 || *a2 < 0 || *z2 < 0 || *a > kMaxRecordTime || *z > kMaxRecordTime ||
-            *a2 > kMaxRecordTime || *z2 > kMaxRecordTime) {
-          fail("START_TIME_FWD .. END_TIME_REV: ns since the epoch, 0 to 7258118400000000000 expected");
-        }
-        r.start_fwd = *a, r.end_fwd = *z, r.start_rev = *a2, r.end_rev = *z2;
-        // Each direction with packets lies within the flow, first packet before last.
-        auto inside = [&](Timestamp first, Timestamp last) {
-          return first <= last && first >= r.start && last <= r.end;
-        };
-        if ((r.packets > 0 && !inside(r.start_fwd, r.end_fwd)) || (r.packets_rev > 0 && !inside(r.start_rev, r.end_rev))) {
-          fail("START_TIME_FWD .. END_TIME_REV: a direction's first and last packet must lie within START_TIME .. END_TIME");
-        }
-        rf.per_direction_times = true;
-      }
+  if (!next_line(line)) return out;
+  FlowCsvRows rows(line, name, zone);
+  out.format = rows.format();
+  ReadFlow rf;
+  while (next_line(line)) {
+    if (rows.parse(line, line_no, rf)) {
       out.flows.push_back(rf);
+    } else {
+      ++out.skipped;
     }
-    return out;
   }
-  if (t.index("ts") >= 0 && t.index("sa") >= 0) {  // nfdump -o csv
-    out.format = FlowCsvFormat::kNfdump;
-    const int ts = t.need("ts"), te = t.need("te"), sa = t.need("sa"), da = t.need("da"), sp = t.need("sp");
-    const int dp = t.need("dp"), pr = t.need("pr"), ipkt = t.need("ipkt"), ibyt = t.need("ibyt");
-    const int opkt = t.index("opkt"), obyt = t.index("obyt");
-    while (next_line(line)) {
-      split(line, f);
-      if (f.size() < header.size()) {  // "Summary" and its totals, which nfdump appends
-        ++out.skipped;
-        continue;
-      }
-      ReadFlow rf;
-      rf.line = line_no;
-      FlowRecord& r = rf.record;
-      const auto start = nfdump_time(f[ts], zone);
-      const auto end = nfdump_time(f[te], zone);
-      const auto src = IpAddress::parse(f[sa]);
-      const auto dst = IpAddress::parse(f[da]);
-      const auto proto = protocol_number(f[pr]);
-      const auto p = number<std::uint64_t>(f[ipkt]), b = number<std::uint64_t>(f[ibyt]);
-      if (!start || !end || !src || !dst || !proto || !p || !b) {
-        fail("not an nfdump flow (times like 2023-11-14 22:13:20.007, addresses, protocol, counts expected)");
-      }
-      r.src = *src, r.dst = *dst, r.l4_proto = *proto;
-      if (!is_icmp(r.l4_proto)) {  // nfdump writes ICMP type.code in dp
-        const auto spn = number<unsigned>(f[sp]), dpn = number<unsigned>(f[dp]);
-        if (!spn || !dpn || *spn > 65535 || *dpn > 65535) fail("sp, dp: ports 0-65535 expected");
-        r.src_port = static_cast<std::uint16_t>(*spn), r.dst_port = static_cast<std::uint16_t>(*dpn);
-      }
-      r.start = start->first, r.end = end->first;
-      r.packets = *p, r.bytes = *b;
-      if (opkt >= 0 && obyt >= 0) {
-        const auto p2 = number<std::uint64_t>(f[opkt]), b2 = number<std::uint64_t>(f[obyt]);
-        if (!p2 || !b2) fail("opkt, obyt: counts expected");
-        r.packets_rev = *p2, r.bytes_rev = *b2;
-      }
-      rf.precision = std::max(start->second, end->second);
-      out.flows.push_back(rf);
+  return out;
+}
+
+FlowCsvReader::FlowCsvReader(std::FILE* in, std::string name, const TimeZone& zone) : in_(in), name_(std::move(name)) {
+  std::string_view line;
+  if (!read_line(line)) return;  // empty: no rows
+  rows_ = std::make_unique<FlowCsvRows>(line, name_, zone);
+}
+
+FlowCsvReader::~FlowCsvReader() { std::free(buf_); }
+
+FlowCsvFormat FlowCsvReader::format() const { return rows_ ? rows_->format() : FlowCsvFormat::kReport; }
+
+bool FlowCsvReader::read_line(std::string_view& line) {
+  for (;;) {
+    const ssize_t n = getline(&buf_, &cap_, in_);
+    if (n < 0) {
+      if (std::ferror(in_) != 0) throw IoError(name_, "read failed", errno);
+      return false;
     }
-    return out;
+    ++line_;
+    line = trim_line_end(std::string_view(buf_, static_cast<std::size_t>(n)));
+    if (content_line(line)) return true;
   }
-  throw ConfigError(name + ":1: not a flowreplay report (SRC_IP, START_TIME, ...) nor nfdump -o csv output (ts, te, sa, ...)");
+}
+
+bool FlowCsvReader::next(ReadFlow& flow) {
+  if (!rows_) return false;
+  std::string_view line;
+  while (read_line(line)) {
+    if (rows_->parse(line, line_, flow)) return true;
+    ++skipped_;
+  }
+  return false;
 }
 
 FlowCsv read_flow_csv(const std::string& path, const TimeZone& zone) {

@@ -6,7 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace flowreplay {
@@ -22,5 +24,10 @@ std::string_view compression_name(Compression c);
 // when it is closed, unless `raw` is stdin. A corrupt stream reads as an error (ferror), with the
 // reason in decompress_error(). nullptr when the system cannot make the stream.
 std::FILE* open_decompressing(std::FILE* raw, Compression kind, std::span<const std::uint8_t> prefix);
+
+// A file (or - for stdin), compressed or not, as a stdio stream of its plain bytes; IoError when
+// it cannot be opened. Closing the stream closes the file (never stdin).
+using InputStream = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+InputStream open_input_stream(const std::string& path);
 
 }  // namespace flowreplay

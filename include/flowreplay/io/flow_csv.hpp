@@ -5,6 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -30,5 +33,34 @@ struct FlowCsv {
 FlowCsv read_flow_csv(const std::string& path, const TimeZone& zone = {});
 // The same from text already in memory (tests, fuzzing).
 FlowCsv parse_flow_csv(std::string_view text, const std::string& name, const TimeZone& zone = {});
+
+class FlowCsvRows;
+
+// The same rows one at a time from a stream (a file, stdin, a decompressing stream), for readers
+// that need only one record at a time (`flowreplay stats`): memory is one line.
+class FlowCsvReader {
+ public:
+  // Reads the header row (ConfigError when it is neither format); `in` stays the caller's.
+  FlowCsvReader(std::FILE* in, std::string name, const TimeZone& zone = {});
+  ~FlowCsvReader();
+  FlowCsvReader(const FlowCsvReader&) = delete;
+  FlowCsvReader& operator=(const FlowCsvReader&) = delete;
+
+  // The next flow; false at the end. Errors as read_flow_csv's.
+  bool next(ReadFlow& flow);
+  [[nodiscard]] FlowCsvFormat format() const;
+  [[nodiscard]] std::uint64_t skipped() const { return skipped_; }
+
+ private:
+  bool read_line(std::string_view& line);
+
+  std::FILE* in_;
+  std::string name_;
+  std::unique_ptr<FlowCsvRows> rows_;
+  char* buf_ = nullptr;  // getline's
+  std::size_t cap_ = 0;
+  std::uint64_t line_ = 0;
+  std::uint64_t skipped_ = 0;
+};
 
 }  // namespace flowreplay
