@@ -27,7 +27,9 @@
 #include "flowreplay/replay/interface_sender.hpp"
 #include "flowreplay/replay/pacer.hpp"
 #include "flowreplay/replay/replayer.hpp"
+#include "flowreplay/synth/model_source.hpp"
 #include "flowreplay/synth/synthesizer.hpp"
+#include "flowreplay/exporters/profile_writer.hpp"
 #include "flowreplay/version.hpp"
 
 namespace flowreplay::cli {
@@ -37,6 +39,8 @@ namespace {
 struct GenOptions {
   std::string config;
   std::string profile;
+  std::string model;
+  std::string profile_out;
   bool strict = false;
   std::size_t sort_memory = 32;  // MiB
   std::string start_time;
@@ -115,6 +119,7 @@ int run_gen(const GenOptions& o) {
     }
     config.start_time = *t;
   }
+  if (!o.profile.empty() && !o.model.empty()) throw UsageError("gen: --profile and --model are two sources of flows; give one");
   if (!o.profile.empty() && (o.flows || !o.duration.empty())) {
     throw UsageError("gen: --profile generates every record of the profile; --flows and --duration do not apply");
   }
@@ -145,6 +150,15 @@ int run_gen(const GenOptions& o) {
   }
   const double fps = profile != nullptr ? 0 : effective_flows_per_second(config);
   if (profile == nullptr) source = std::make_unique<MixFlowSource>(config, fps, config.seed);
+  // --model: the mix's flows, with packets and bytes drawn from fitted flow-models mixtures.
+  std::unique_ptr<FlowModels> models;
+  ModelFlowSource* modelled = nullptr;
+  if (!o.model.empty()) {
+    models = std::make_unique<FlowModels>(FlowModels::load(o.model));
+    auto ms = std::make_unique<ModelFlowSource>(config, *models, std::move(source));
+    modelled = ms.get();
+    source = std::move(ms);
+  }
   std::unique_ptr<PacketSink> sink;
   // -i: the synthesizer's frames go through the replayer's pacing onto the interface.
   MonotonicClock wire_clock;
@@ -179,8 +193,15 @@ int run_gen(const GenOptions& o) {
   exports.partial = !o.no_partial;
   exports.quiet = o.quiet;
   const auto exporters = make_exporters(exports, "gen");
+  std::unique_ptr<ProfileWriter> profile_out;
+  if (!o.profile_out.empty()) {
+    profile_out = std::make_unique<ProfileWriter>(o.profile_out, false, !o.no_partial);
+    profile_out->set_origin(config.start_time);
+    profile_out->set_time_decimals(6);  // ns: gen --profile gives the same flows back
+  }
   TeeSink records;
   records.add(report.get());
+  records.add(profile_out.get());
   exporters->add_to(records);
 
   Synthesizer synth(config, *source, *sink, records.empty() ? nullptr : &records);
@@ -258,6 +279,11 @@ int run_gen(const GenOptions& o) {
                  static_cast<unsigned long long>(ps.records), static_cast<unsigned long long>(ps.adjusted),
                  warnings > kMaxWarnings ? " (the first 10 warned above)" : "", static_cast<unsigned long long>(ps.skipped_protocol));
   }
+  if (modelled != nullptr && !o.quiet) {
+    const ModelStats& ms = modelled->stats();
+    std::fprintf(stderr, "  model: %s; %llu flows drawn, %llu of them adjusted to be feasible\n", models->description().c_str(),
+                 static_cast<unsigned long long>(ms.flows), static_cast<unsigned long long>(ms.adjusted));
+  }
   if (s.interrupted && !o.quiet) {
     std::fprintf(stderr, "  interrupted: %llu flows in progress were reported with the packets they had\n",
                  static_cast<unsigned long long>(s.flows_cut));
@@ -279,6 +305,14 @@ Runner add_gen(CLI::App& app) {
                   "Generate the records of a traffic profile (FlowTest CSV, gzip/zstd allowed, - for stdin) with exact "
                   "packets and L3 bytes per direction (docs/profile.md); the config then gives addresses, MTU, VLANs")
       ->check(CLI::ExistingFile | CLI::IsMember({"-"}));
+  gen->add_option("-m,--model", opts->model,
+                  "Draw each flow direction's packets and bytes from fitted flow-models length mixtures: a directory with "
+                  "all/, tcp/ and udp/ (as the shipped agh_2015), one with flows.json, packets.json and octets.json, or a "
+                  "flows.json; the mix still gives arrivals, patterns, ports and addresses (docs/models.md)")
+      ->check(CLI::ExistingPath);
+  gen->add_option("--profile-out", opts->profile_out,
+                  "Also write the generated flows as a FlowTest profile (times in ns from the start time), which gen "
+                  "--profile turns back into the same counts");
   gen->add_option("--sort-memory", opts->sort_memory,
                   "With --profile: MiB for sorting records in memory (default 32, about 250 000 records); a longer "
                   "profile is sorted in runs through $TMPDIR")
@@ -327,7 +361,8 @@ Runner add_gen(CLI::App& app) {
       "  flowreplay gen --duration 60s --pcap - | tshark -r - -q -z conv,tcp\n"
       "  flowreplay gen --report truth.csv --ipfix udp://127.0.0.1:4739\n"
       "  flowreplay gen --flows 1000 -i veth0 --multiplier 10 --report truth.csv   # onto the wire, no file\n"
-      "  flowreplay gen --profile profile.csv.gz --start-time 1700000000 --pcap replica.pcapng --report truth.csv\n"));
+      "  flowreplay gen --profile profile.csv.gz --start-time 1700000000 --pcap replica.pcapng --report truth.csv\n"
+      "  flowreplay gen --model configs/models/agh_2015 --flows 10000 --pcap modelled.pcapng --report truth.csv\n"));
   return [opts]() { return run_gen(*opts); };
 }
 
