@@ -19,6 +19,9 @@ namespace flowreplay {
 std::string OutputFile::working_name(const std::string& path, bool partial) {
   if (!partial || path == "-") return path;
   struct stat st {};
+  // A symbolic link (/dev/stdout, /dev/fd/N, a user's link to a file) is written through in place:
+  // renaming NAME.partial over it would replace the link itself with a file.
+  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) return path;
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return path;  // /dev/null, a FIFO: in place
   return path + ".partial";
 }

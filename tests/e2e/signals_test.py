@@ -108,6 +108,19 @@ c.check(r.returncode == 1 and crc == 0 and n and not os.path.exists(os.path.join
         and os.path.exists(os.path.join(d, "fail.csv.partial")) and not os.path.exists(os.path.join(d, "fail.csv")),
         f"a failed run keeps its outputs as .partial ({n} packets in fail.pcapng.partial; {r.stderr.strip()[-80:]!r})")
 
+# A symbolic link (as /dev/stdout is; a link of its own here, so that a regression cannot replace the
+# system's) is written through in place, never replaced by a file.
+target = os.path.join(d, "target.csv")
+link = os.path.join(d, "link.csv")
+with open(target, "w") as f:
+    f.write("old\n")
+os.symlink(target, link)
+r = run([binary, "gen", "-q", "--flows", "20", "--report", link])
+with open(target) as f:
+    rows = f.read().splitlines()
+c.check(r.returncode == 0 and os.path.islink(link) and len(rows) == 21 and not os.path.exists(link + ".partial"),
+        "an output that is a symbolic link: written through it, the link kept")
+
 # --no-partial writes in place, so an interrupted run leaves the name itself.
 rc, err = interrupt([binary, "gen", "--flows", "5000000", "--pcap", "np.pcapng", "--no-partial"], signal.SIGINT, 0.2,
                      started="np.pcapng")

@@ -7,7 +7,8 @@
 // (core/stop.hpp), so an
 // existing NAME is untouched until the new one is whole, and a run that failed or was
 // interrupted leaves NAME.partial, never a short NAME. Devices, pipes and stdout are written in
-// place, and so is everything when `partial` is false (--no-partial).
+// place, and so are symbolic links (/dev/stdout, a link to a file: a rename would replace the
+// link), and everything when `partial` is false (--no-partial).
 #pragma once
 
 #include <cstddef>
