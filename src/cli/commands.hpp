@@ -18,5 +18,6 @@ Runner add_profile(CLI::App& app);
 Runner add_compare(CLI::App& app);
 Runner add_replay(CLI::App& app);
 Runner add_stats(CLI::App& app);
+Runner add_fit(CLI::App& app);
 
 }  // namespace flowreplay::cli

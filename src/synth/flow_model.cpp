@@ -8,7 +8,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <numbers>
 #include <sstream>
 
 #include "flowreplay/core/errors.hpp"
@@ -32,65 +31,6 @@ double number(const YAML::Node& n, const std::string& name, const char* what) {
   double v = 0;
   if (!YAML::convert<double>::decode(n, v) || !std::isfinite(v)) fail(name, n.Mark(), std::string(what) + ": a finite number expected");
   return v;
-}
-
-// A standard normal deviate (Box-Muller; one of the pair is enough here).
-double standard_normal(Rng& rng) {
-  const double u1 = rng.uniform();
-  const double u2 = rng.uniform();
-  return std::sqrt(-2.0 * std::log1p(-u1)) * std::cos(2.0 * std::numbers::pi * u2);
-}
-
-double component_cdf(const MixtureComponent& c, double x) {
-  const double y = (x - c.loc) / c.scale;
-  switch (c.dist) {
-    case MixtureDist::kUniform: return std::clamp(y, 0.0, 1.0);
-    case MixtureDist::kLognorm: return y <= 0 ? 0.0 : 0.5 * std::erfc(-std::log(y) / (c.shape * std::numbers::sqrt2));
-    case MixtureDist::kNorm: return 0.5 * std::erfc(-y / std::numbers::sqrt2);
-    case MixtureDist::kWeibullMin: return y <= 0 ? 0.0 : -std::expm1(-std::pow(y, c.shape));
-    case MixtureDist::kGenpareto:
-      if (y <= 0) return 0.0;
-      if (c.shape == 0) return -std::expm1(-y);
-      if (1 + c.shape * y <= 0) return 1.0;  // past the upper end (c < 0)
-      return -std::expm1(-std::log1p(c.shape * y) / c.shape);
-  }
-  return 0;
-}
-
-double component_pdf(const MixtureComponent& c, double x) {
-  const double y = (x - c.loc) / c.scale;
-  switch (c.dist) {
-    case MixtureDist::kUniform: return (y >= 0 && y < 1) ? 1.0 / c.scale : 0.0;
-    case MixtureDist::kLognorm: {
-      if (y <= 0) return 0.0;
-      const double l = std::log(y) / c.shape;
-      return std::exp(-0.5 * l * l) / (c.shape * y * std::sqrt(2.0 * std::numbers::pi)) / c.scale;
-    }
-    case MixtureDist::kNorm: return std::exp(-0.5 * y * y) / std::sqrt(2.0 * std::numbers::pi) / c.scale;
-    case MixtureDist::kWeibullMin:
-      if (y <= 0) return 0.0;
-      return c.shape * std::pow(y, c.shape - 1) * std::exp(-std::pow(y, c.shape)) / c.scale;
-    case MixtureDist::kGenpareto:
-      if (y < 0) return 0.0;
-      if (c.shape == 0) return std::exp(-y) / c.scale;
-      if (1 + c.shape * y <= 0) return 0.0;
-      return std::exp(-(1 / c.shape + 1) * std::log1p(c.shape * y)) / c.scale;
-  }
-  return 0;
-}
-
-double component_draw(const MixtureComponent& c, Rng& rng) {
-  switch (c.dist) {
-    case MixtureDist::kUniform: return c.loc + c.scale * rng.uniform();
-    case MixtureDist::kLognorm: return c.loc + c.scale * std::exp(c.shape * standard_normal(rng));
-    case MixtureDist::kNorm: return c.loc + c.scale * standard_normal(rng);
-    case MixtureDist::kWeibullMin: return c.loc + c.scale * std::pow(-std::log1p(-rng.uniform()), 1 / c.shape);
-    case MixtureDist::kGenpareto: {
-      const double e = -std::log1p(-rng.uniform());  // standard exponential
-      return c.loc + c.scale * (c.shape == 0 ? e : std::expm1(c.shape * e) / c.shape);
-    }
-  }
-  return c.loc;
 }
 
 std::string read_text(const std::string& path) {
@@ -137,20 +77,19 @@ Mixture Mixture::parse(std::string_view json, const std::string& name) {
     auto need = [&](std::size_t n, const char* layout) {
       if (p.size() != n) fail(name, params.Mark(), dist + ": " + std::to_string(n) + " parameters expected, " + layout);
     };
-    if (dist == "uniform") {
-      need(2, "[loc, scale]");
-      c.dist = MixtureDist::kUniform, c.loc = p[0], c.scale = p[1];
-    } else if (dist == "norm") {
-      need(2, "[loc, scale]");
-      c.dist = MixtureDist::kNorm, c.loc = p[0], c.scale = p[1];
-    } else if (dist == "lognorm" || dist == "weibull_min" || dist == "genpareto") {
-      need(3, "[shape, loc, scale]");
-      c.dist = dist == "lognorm" ? MixtureDist::kLognorm : dist == "weibull_min" ? MixtureDist::kWeibullMin : MixtureDist::kGenpareto;
-      c.shape = p[0], c.loc = p[1], c.scale = p[2];
-      if (c.dist != MixtureDist::kGenpareto && c.shape <= 0) fail(name, params.Mark(), dist + ": the shape must be positive");
-    } else {
+    const auto kind = parse_mixture_dist(dist);
+    if (!kind) {
       fail(name, entry[1].Mark(),
            "unknown distribution '" + dist + "' (uniform, lognorm, norm, weibull_min and genpareto are supported)");
+    }
+    c.dist = *kind;
+    if (c.dist == MixtureDist::kUniform || c.dist == MixtureDist::kNorm) {
+      need(2, "[loc, scale]");
+      c.loc = p[0], c.scale = p[1];
+    } else {
+      need(3, "[shape, loc, scale]");
+      c.shape = p[0], c.loc = p[1], c.scale = p[2];
+      if (c.dist != MixtureDist::kGenpareto && c.shape <= 0) fail(name, params.Mark(), dist + ": the shape must be positive");
     }
     if (c.scale <= 0) fail(name, params.Mark(), dist + ": the scale must be positive");
     total += c.weight;

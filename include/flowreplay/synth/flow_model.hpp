@@ -12,21 +12,10 @@
 #include <utility>
 #include <vector>
 
+#include "flowreplay/core/distribution.hpp"
 #include "flowreplay/core/rng.hpp"
 
 namespace flowreplay {
-
-// scipy.stats names and parameters: uniform [loc, scale] (U[loc, loc+scale)), lognorm
-// [s, loc, scale], norm [loc, scale], weibull_min [c, loc, scale], genpareto [c, loc, scale].
-enum class MixtureDist : std::uint8_t { kUniform, kLognorm, kNorm, kWeibullMin, kGenpareto };
-
-struct MixtureComponent {
-  double weight = 0;
-  MixtureDist dist = MixtureDist::kUniform;
-  double shape = 0;  // s (lognorm) or c (weibull_min, genpareto); unused by uniform and norm
-  double loc = 0;
-  double scale = 1;
-};
 
 class Mixture {
  public:
