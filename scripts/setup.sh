@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_deps=(cmake g++ clang-14 libclang-rt-14-dev libfuzzer-14-dev make pkg-config help2man libpcap-dev libfixbuf-dev libyaml-cpp-dev libcli11-dev zlib1g-dev libzstd-dev libxdp-dev libbpf-dev
             libgtest-dev libgmock-dev libbenchmark-dev)
-test_tools=(tshark wireshark-common nfdump libfixbuf-tools tcpdump tcpreplay libndpi-bin iproute2 util-linux python3 tzdata clang-tidy gzip zstd)
+test_tools=(tshark wireshark-common nfdump libfixbuf-tools tcpdump tcpreplay libndpi-bin iproute2 util-linux python3 tzdata clang-tidy gzip zstd chromium fonts-dejavu-core)
 
 missing=()
 for p in "${build_deps[@]}" "${test_tools[@]}"; do

@@ -19,5 +19,6 @@ Runner add_compare(CLI::App& app);
 Runner add_replay(CLI::App& app);
 Runner add_stats(CLI::App& app);
 Runner add_fit(CLI::App& app);
+Runner add_plot(CLI::App& app);
 
 }  // namespace flowreplay::cli

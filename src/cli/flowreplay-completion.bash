@@ -3,7 +3,7 @@
 # them (so the completion never falls behind the binary), then file names.
 _flowreplay() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local commands="gen features export profile compare replay stats fit"
+  local commands="gen features export profile compare replay stats fit plot"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
     return

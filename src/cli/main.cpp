@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   const flowreplay::cli::Runner replay = flowreplay::cli::add_replay(app);
   const flowreplay::cli::Runner stats = flowreplay::cli::add_stats(app);
   const flowreplay::cli::Runner fit = flowreplay::cli::add_fit(app);
+  const flowreplay::cli::Runner plot = flowreplay::cli::add_plot(app);
 
   const auto is_command = [&](const char* name) {
     for (const CLI::App* sub : app.get_subcommands({})) {
@@ -123,6 +124,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("replay")) code = replay();
     if (app.got_subcommand("stats")) code = stats();
     if (app.got_subcommand("fit")) code = fit();
+    if (app.got_subcommand("plot")) code = plot();
     if (const int sig = flowreplay::stop_signal(); sig != 0) {
       const std::string name = sigabbrev_np(sig) != nullptr ? std::string("SIG") + sigabbrev_np(sig) : "a signal";
       if (app.got_subcommand("replay")) {  // it writes no files

@@ -50,7 +50,7 @@ one_line_error(run([binary, "frobnicate"]), 2, r"unknown command 'frobnicate'; c
 one_line_error(run([binary, "featurs", "x.pcap"]), 2, r"unknown command 'featurs' \(did you mean 'features'\?\)",
                "a misspelt command")
 one_line_error(run([binary, "features"]), 2, r"^flowreplay: features: capture is required", "features without a capture")
-for cmd in ("gen", "features", "export", "profile", "compare", "replay", "stats", "fit"):
+for cmd in ("gen", "features", "export", "profile", "compare", "replay", "stats", "fit", "plot"):
     r = run([binary, cmd, "--help"])
     c.check(r.returncode == 0 and "Examples:" in r.stdout and "Exit codes: 0 success; 1 runtime failure" in r.stdout,
             f"{cmd} --help shows examples and exit codes")
