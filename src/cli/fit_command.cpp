@@ -67,6 +67,10 @@ int run_fit(const FitCommandOptions& o) {
                  "flowreplay fit: %zu bins, %.0f %s, %zu components, %d iterations in %.3f s; log-likelihood %.6g; largest "
                  "CDF gap to the histogram %.5f\n",
                  rows.size(), fit.sum, o.y.c_str(), fit.mix.size(), fit.iterations, seconds, fit.log_likelihood, fit.ks);
+    if (fit.explained < fit.sum) {
+      std::fprintf(stderr, "  %.0f %s in bins no component can produce (x below 1: zero durations or sizes) were left out of the fit\n",
+                   fit.sum - fit.explained, o.y.c_str());
+    }
   }
   return 0;
 }

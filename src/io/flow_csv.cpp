@@ -293,9 +293,14 @@ FlowCsv parse_flow_csv(std::string_view text, const std::string& name, const Tim
 }
 
 FlowCsvReader::FlowCsvReader(std::FILE* in, std::string name, const TimeZone& zone) : in_(in), name_(std::move(name)) {
-  std::string_view line;
-  if (!read_line(line)) return;  // empty: no rows
-  rows_ = std::make_unique<FlowCsvRows>(line, name_, zone);
+  try {
+    std::string_view line;
+    if (!read_line(line)) return;  // empty: no rows
+    rows_ = std::make_unique<FlowCsvRows>(line, name_, zone);
+  } catch (...) {  // no destructor runs for a constructor that throws: free getline's buffer here
+    std::free(buf_);
+    throw;
+  }
 }
 
 FlowCsvReader::~FlowCsvReader() { std::free(buf_); }

@@ -2,9 +2,12 @@
 // Flow records as compare and profile read them (a flowreplay report or `nfdump -o csv`): any
 // text is records or a ConfigError; the records are then compared with themselves (every one-way
 // flow must be ok, unless two share a key and overlap, which is a ConfigError) and merged into
-// profile records (no packet may be lost or made up on the way).
+// profile records (no packet may be lost or made up on the way). The streaming reader (stats)
+// reads the same text into the same rows, and fails where the whole-text parse fails.
 #include <cstdint>
+#include <cstdio>
 #include <string_view>
+#include <vector>
 
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/ingest/flow_compare.hpp"
@@ -13,9 +16,38 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace flowreplay;
+  // The streaming reader first: its rows, or the fact that it failed.
+  std::vector<ReadFlow> streamed;
+  bool stream_failed = false;
+  if (size > 0) {
+    std::FILE* in = fmemopen(const_cast<std::uint8_t*>(data), size, "r");
+    if (in != nullptr) {
+      try {
+        FlowCsvReader reader(in, "fuzz.csv");
+        ReadFlow f;
+        while (reader.next(f)) streamed.push_back(f);
+      } catch (const ConfigError&) {
+        stream_failed = true;
+      }
+      std::fclose(in);
+    }
+  }
+  bool whole_failed = true;
   try {
     const FlowCsv csv = parse_flow_csv(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.csv");
     const CompareInputs& inputs = csv.flows;
+    whole_failed = false;
+    if (size > 0 && !stream_failed) {
+      if (streamed.size() != csv.flows.size()) __builtin_trap();
+      for (std::size_t i = 0; i < streamed.size(); ++i) {
+        const FlowRecord& a = streamed[i].record;
+        const FlowRecord& b = csv.flows[i].record;
+        if (streamed[i].line != csv.flows[i].line || a.packets != b.packets || a.bytes != b.bytes || a.packets_rev != b.packets_rev ||
+            a.bytes_rev != b.bytes_rev || a.start != b.start || a.end != b.end || !(a.src == b.src) || a.src_port != b.src_port) {
+          __builtin_trap();
+        }
+      }
+    }
     std::uint64_t packets_in = 0;
     for (const ReadFlow& f : csv.flows) packets_in += f.record.packets + f.record.packets_rev;
     try {
@@ -31,5 +63,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (packets_out != packets_in) __builtin_trap();
   } catch (const ConfigError&) {
   }
+  if (size > 0 && whole_failed != stream_failed) __builtin_trap();
   return 0;
 }

@@ -15,7 +15,7 @@ cmake --build "$out" -j"${JOBS:-2}"
 
 seeds=$out/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/capture "$seeds"/decode "$seeds"/config "$seeds"/profile "$seeds"/flows "$out/artifacts"
+mkdir -p "$seeds"/capture "$seeds"/decode "$seeds"/config "$seeds"/profile "$seeds"/flows "$seeds"/models "$out/artifacts"
 cp "$top"/pcaps/*.pcap* "$seeds/capture/" 2>/dev/null || true
 if [ -n "$bin" ]; then
   "$bin" gen -q --flows 20 --pcap "$seeds/capture/gen.pcapng"
@@ -28,7 +28,19 @@ cp "$top"/tests/fuzz/flows/*.csv "$seeds/flows/"
 if [ -n "$bin" ]; then
   "$bin" profile -q "$seeds/capture/gen.pcapng" -o "$seeds/profile/gen.csv"
   "$bin" gen -q --flows 20 --report "$seeds/flows/report.csv"
+  "$bin" gen -q --model "$top/configs/models/agh_2015" --flows 200 --report "$seeds/models/report.csv"
+  "$bin" stats -q "$seeds/models/report.csv" -o "$seeds/models/length.hist"
+  "$bin" stats -q --by size "$seeds/models/report.csv" -o "$seeds/models/size.hist"
+  rm "$seeds/models/report.csv"
 fi
+# Model seeds: a 0 byte before each shipped mixture, a 1 byte before each histogram.
+for f in "$top"/configs/models/agh_2015/*/*/*.json; do
+  { printf '\0'; cat "$f"; } > "$seeds/models/$(echo "${f#"$top"/configs/models/}" | tr / _)"
+done
+for f in "$seeds"/models/*.hist; do
+  [ -e "$f" ] || continue
+  { printf '\1'; cat "$f"; } > "$f.seed" && rm "$f"
+done
 python3 - "$seeds" <<'PY'
 import glob, os, struct, sys
 seeds = sys.argv[1]
@@ -67,6 +79,7 @@ run fuzz_capture_stream "$seeds/capture" "$regressions/capture_stream"
 run fuzz_decode "$seeds/decode"
 run fuzz_config "$seeds/config"
 run fuzz_profile "$seeds/profile"
-run fuzz_flow_csv "$seeds/flows"
+run fuzz_flow_csv "$seeds/flows" "$regressions/flow_csv"
+run fuzz_models "$seeds/models" "$regressions/models"
 [ $status = 0 ] && echo "fuzz: $targets targets ran ${seconds} s each, no crash"
 exit $status

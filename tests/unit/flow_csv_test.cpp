@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Flow records from CSV (compare's and profile's inputs): nfdump's local-time columns and the
-// report's ns columns, with values worked out by hand, and the inputs the fuzzers found.
+// report's ns columns, with values worked out by hand, and the inputs the fuzzers found; the
+// streaming reader (stats) against the whole-text parse.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/io/flow_csv.hpp"
@@ -86,4 +89,43 @@ TEST(FlowCsv, ReportTimesOutOfRangeAreErrors) {
 }
 
 }  // namespace
+TEST(FlowCsvReader, StreamsTheRowsTheWholeTextParseGives) {
+  const std::string text =
+      "# a comment\nts,te,td,sa,da,sp,dp,pr,flg,fwd,stos,ipkt,ibyt,opkt,obyt\n"
+      "2026-12-05 10:00:00.000,2026-12-05 10:00:00.250,0.250,10.0.0.1,10.0.0.2,1234,80,TCP,......,0,0,10,5000,2,120\r\n"
+      "\n2026-12-05 10:00:01.000,2026-12-05 10:00:01.000,0.000,10.0.0.3,10.0.0.2,53,53,UDP,......,0,0,1,80,0,0\nSummary\n";
+  const FlowCsv whole = parse_flow_csv(text, "n.csv");
+  std::FILE* in = fmemopen(const_cast<char*>(text.data()), text.size(), "r");
+  ASSERT_NE(in, nullptr);
+  FlowCsvReader reader(in, "n.csv");
+  std::vector<ReadFlow> rows;
+  ReadFlow f;
+  while (reader.next(f)) rows.push_back(f);
+  std::fclose(in);
+  EXPECT_EQ(reader.format(), FlowCsvFormat::kNfdump);
+  EXPECT_EQ(reader.skipped(), 1u);
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_EQ(whole.flows.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(rows[i].line, whole.flows[i].line);
+    EXPECT_EQ(rows[i].record.packets, whole.flows[i].record.packets);
+    EXPECT_EQ(rows[i].record.bytes_rev, whole.flows[i].record.bytes_rev);
+    EXPECT_EQ(rows[i].record.start, whole.flows[i].record.start);
+  }
+  EXPECT_EQ(rows[0].line, 3u);
+  EXPECT_EQ(rows[1].line, 5u);
+}
+
+TEST(FlowCsvReader, FuzzerFoundABadHeaderLeakedTheLineBuffer) {
+  // The header's ConfigError left the constructor before getline's buffer had an owner (LeakSanitizer).
+  std::ifstream file(FLOWREPLAY_SOURCE_DIR "/tests/fuzz/regressions/flow_csv/bad-header-streamed", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(text.empty());
+  std::FILE* in = fmemopen(text.data(), text.size(), "r");
+  ASSERT_NE(in, nullptr);
+  EXPECT_THROW(FlowCsvReader(in, "fuzz.csv"), ConfigError);
+  EXPECT_THROW(parse_flow_csv(text, "fuzz.csv"), ConfigError);
+  std::fclose(in);
+}
+
 }  // namespace flowreplay

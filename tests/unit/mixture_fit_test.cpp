@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -105,4 +108,24 @@ TEST(MixtureFit, HistogramParsing) {
 }
 
 }  // namespace
+TEST(MixtureFit, FuzzerFoundABinAtZero) {
+  // A bin at 0 (interval [-1, 0)) that no component can produce: an initial uniform on [0, 0]
+  // divided by zero, and the weights, shares of every bin, no longer summed to 1.
+  std::ifstream file(FLOWREPLAY_SOURCE_DIR "/tests/fuzz/regressions/models/histogram-at-zero", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  ASSERT_GT(text.size(), 1u);
+  const auto rows = parse_csv_hist(std::string_view(text).substr(1), "fuzz.csv");
+  ASSERT_EQ(rows.front().lo, 0u);
+  std::vector<double> weights;
+  for (const HistogramRow& r : rows) weights.push_back(r.flows);
+  const FitResult fit = fit_mixture(rows, weights, initial_mixture("uniform:2,lognorm:2", 0, static_cast<double>(rows.back().lo)));
+  double total = 0;
+  for (const MixtureComponent& c : fit.mix) {
+    EXPECT_GT(c.scale, 0);
+    total += c.weight;
+  }
+  EXPECT_NEAR(total, 1.0, 1e-9);
+  EXPECT_NEAR(fit.sum - fit.explained, rows.front().flows, 1e-9);  // the bin at 0 is left out
+}
+
 }  // namespace flowreplay

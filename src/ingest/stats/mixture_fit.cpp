@@ -165,6 +165,7 @@ std::vector<MixtureComponent> initial_mixture(std::string_view spec, double min_
   }
   if (uniforms + lognorms + norms == 0) throw UsageError("fit: --components: no components");
   std::vector<MixtureComponent> mix;
+  min_x = std::max(min_x, 1.0);  // lengths and sizes start at 1; a bin at 0 has no mass (docs/fit.md)
   for (int k = 0; k < uniforms; ++k) mix.push_back({0.1, MixtureDist::kUniform, 0, 0, min_x + k});
   // The others' centres spread geometrically over the data, as flow-models' initial_mix.
   const int spread = lognorms + norms;
@@ -199,6 +200,9 @@ FitResult fit_mixture(const std::vector<HistogramRow>& rows, const std::vector<d
     if (c.dist != MixtureDist::kUniform && c.dist != MixtureDist::kLognorm && c.dist != MixtureDist::kNorm) {
       throw UsageError("fit: only uniform, lognorm and norm components can be fitted");
     }
+    if (!(c.scale > 0) || !std::isfinite(c.scale) || !(c.weight >= 0) || (c.dist == MixtureDist::kLognorm && !(c.shape > 0))) {
+      throw UsageError("fit: every initial component needs a positive scale (and shape), and a weight of 0 or more");
+    }
   }
   double total_weight = 0;
   for (const MixtureComponent& c : mix) total_weight += c.weight;
@@ -217,6 +221,7 @@ FitResult fit_mixture(const std::vector<HistogramRow>& rows, const std::vector<d
   for (int it = 0; it < options.max_iterations; ++it) {
     // E-step: every component's share of every bin.
     double log_likelihood = 0;
+    double explained = 0;  // the weight of bins some component can produce
     for (std::size_t i = 0; i < n; ++i) {
       double bin_total = 0;
       for (std::size_t j = 0; j < k; ++j) {
@@ -227,8 +232,10 @@ FitResult fit_mixture(const std::vector<HistogramRow>& rows, const std::vector<d
       if (bin_total > 0) {
         for (std::size_t j = 0; j < k; ++j) mass[i * k + j] /= bin_total;
         log_likelihood += weights[i] * std::log(bin_total);
+        explained += weights[i];
       }
     }
+    result.explained = explained;
     result.iterations = it + 1;
     result.log_likelihood = log_likelihood;
     const bool converged = std::abs(log_likelihood - previous) <= options.tolerance * std::abs(log_likelihood);
@@ -250,7 +257,7 @@ FitResult fit_mixture(const std::vector<HistogramRow>& rows, const std::vector<d
         s1 += r * m1;
         s2 += r * m2;
       }
-      c.weight = result.sum > 0 ? share / result.sum : 0.0;
+      c.weight = explained > 0 ? share / explained : c.weight;
       if (c.dist == MixtureDist::kUniform || share <= 0) continue;
       const double new_mu = s1 / share;
       const double new_sigma = std::sqrt(std::max(s2 / share - new_mu * new_mu, 1e-12));

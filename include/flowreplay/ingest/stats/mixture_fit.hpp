@@ -47,6 +47,7 @@ struct FitOptions {
 struct FitResult {
   std::vector<MixtureComponent> mix;  // weights sum to 1
   double sum = 0;                     // the fitted y column's total (the JSON's "sum")
+  double explained = 0;               // of it, in bins the components can produce (x >= 1 with uniforms and lognormals)
   int iterations = 0;
   double log_likelihood = 0;          // Σ count × ln(mixture mass of the bin)
   double ks = 0;                      // largest |fitted CDF − histogram CDF| at the bins' edges
