@@ -11,6 +11,8 @@
 #include "commands.hpp"
 #include "validators.hpp"
 #include "flowreplay/core/huge_pages.hpp"
+#include "flowreplay/core/errors.hpp"
+#include "flowreplay/exporters/flow_models_binary.hpp"
 #include "flowreplay/exporters/ipfix_reader.hpp"
 #include "flowreplay/exporters/profile_writer.hpp"
 #include "flowreplay/ingest/record_profiler.hpp"
@@ -31,7 +33,33 @@ struct ProfileCommandOptions {
   bool quiet = false;
   bool no_partial = false;
   std::string filter;
+  std::string format = "profile";
 };
+
+// Where the records go: a FlowTest profile (CSV), or flow-models' binary columns (a directory).
+struct ProfileOutput {
+  std::unique_ptr<ProfileWriter> profile;
+  std::unique_ptr<FlowModelsWriter> models;
+  FlowRecordSink& sink() { return profile ? static_cast<FlowRecordSink&>(*profile) : *models; }
+  void set_origin(Timestamp t) {
+    if (profile) profile->set_origin(t);
+  }
+};
+
+ProfileOutput open_output(const ProfileCommandOptions& o) {
+  ProfileOutput out;
+  if (o.format == "flow-models") {
+    if (o.output == "-") throw UsageError("profile: --format flow-models writes a directory: give -o DIR");
+    if (o.gzip) throw UsageError("profile: -z compresses a profile CSV, not flow-models' binary columns");
+    out.models = std::make_unique<FlowModelsWriter>(o.output, !o.no_partial);
+    return out;
+  }
+  if (o.format != "profile") throw UsageError("profile: --format expects profile or flow-models, got '" + o.format + "'");
+  out.profile = std::make_unique<ProfileWriter>(o.output, o.addresses, !o.no_partial);
+  out.profile->set_time_decimals(o.time_decimals);
+  if (o.gzip) out.profile->set_gzip();
+  return out;
+}
 
 // What the input is: an IPFIX file and a CSV of flow records (nfdump -o csv, a flowreplay
 // report) are flow records, anything else a capture.
@@ -103,10 +131,9 @@ int run_records_profile(const ProfileCommandOptions& o, InputKind kind) {
   po.active_timeout = mo.active_timeout;
   po.inactive_timeout = mo.inactive_timeout;
   po.max_flows = std::max<std::uint64_t>(1, (o.memory_mib << 20) / 256);
-  ProfileWriter profile(o.output, o.addresses, !o.no_partial);
-  profile.set_time_decimals(o.time_decimals);
-  if (o.gzip) profile.set_gzip();
-  if (!order.empty()) profile.set_origin(order.front().first);
+  ProfileOutput out = open_output(o);
+  if (!order.empty()) out.set_origin(order.front().first);
+  FlowRecordSink& profile = out.sink();
   RecordProfiler profiler(po, [&](const FlowRecord& r) { profile.write(r); });
   // Records are read in start order, all over memory, and each one's flow is looked up in a
   // table larger than the caches: load both some records ahead.
@@ -141,14 +168,13 @@ int run_profile(const ProfileCommandOptions& o) {
   if (const InputKind kind = input_kind(o.input); kind != InputKind::kCapture) return run_records_profile(o, kind);
   const MeterOptions mo = meter_options(o.meter, "profile");
   auto input = open_capture(o.input, o.filter);
-  ProfileWriter profile(o.output, o.addresses, !o.no_partial);
-  profile.set_time_decimals(o.time_decimals);
-  if (o.gzip) profile.set_gzip();
+  ProfileOutput out = open_output(o);
+  FlowRecordSink& profile = out.sink();
   FlowMeter meter(mo, [&](const FlowRecord& r) { profile.write(r); });
   PacketMeter* meters[] = {&meter};
   CaptureProgress progress("profile", o.quiet);
   CaptureCallbacks callbacks = progress.callbacks([&] { return std::to_string(meter.records()) + " flow records"; });
-  callbacks.on_first = [&](Timestamp first) { profile.set_origin(first); };
+  callbacks.on_first = [&](Timestamp first) { out.set_origin(first); };
   const CaptureStats s = run_capture(input.source(), meters, callbacks);
   profile.finish();
   progress.clear();
@@ -185,6 +211,9 @@ Runner add_profile(CLI::App& app) {
                   "Decimals of START_TIME and END_TIME, 0 (whole ms, FlowTest's form) to 6 (ns: what gen --profile needs to "
                   "place packets exactly)")
       ->check(whole_range(0, 6));
+  cmd->add_option("--format", opts->format,
+                  "profile (default): the FlowTest CSV; flow-models: flow-models' binary columns in the directory -o names "
+                  "(one file per field, one-way records, as its `-i binary` reads; docs/stats.md), which stats reads back");
   cmd->add_flag("-z,--gzip", opts->gzip, "Write the profile gzip-compressed (ft-profiler's -g); gen --profile reads it as is");
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
   add_partial_flag(cmd, opts->no_partial);
@@ -193,7 +222,8 @@ Runner add_profile(CLI::App& app) {
       "  flowreplay profile trace.pcap -o profile.csv\n"
       "  flowreplay profile --addresses --inactive-timeout 15s trace.pcapng > profile.csv\n"
       "  flowreplay profile flows.ipfix -o profile.csv                 # an IPFIX file, ft-profiler's merging\n"
-      "  TZ=UTC nfdump -r nfcapd.202612050530 -o csv > flows.csv && flowreplay profile flows.csv\n"));
+      "  TZ=UTC nfdump -r nfcapd.202612050530 -o csv > flows.csv && flowreplay profile flows.csv\n"
+      "  flowreplay profile trace.pcap --format flow-models -o flows/   # flow-models' binary columns\n"));
   return [opts]() { return run_profile(*opts); };
 }
 

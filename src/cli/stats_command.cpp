@@ -17,6 +17,7 @@
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/stop.hpp"
 #include "flowreplay/core/time_zone.hpp"
+#include "flowreplay/exporters/flow_models_binary.hpp"
 #include "flowreplay/exporters/ipfix_reader.hpp"
 #include "flowreplay/ingest/stats/flow_histogram.hpp"
 #include "flowreplay/io/decompress.hpp"
@@ -45,7 +46,7 @@ struct StatsCommandOptions {
   bool no_partial = false;
 };
 
-enum class InputFormat { kCapture, kIpfix, kFlowCsv, kProfile };
+enum class InputFormat { kCapture, kIpfix, kFlowCsv, kProfile, kFlowModels };
 
 const char* format_name(InputFormat f) {
   switch (f) {
@@ -53,6 +54,7 @@ const char* format_name(InputFormat f) {
     case InputFormat::kIpfix: return "IPFIX file";
     case InputFormat::kFlowCsv: return "flow records (CSV)";
     case InputFormat::kProfile: return "profile";
+    case InputFormat::kFlowModels: return "flow-models binary";
   }
   return "capture";
 }
@@ -62,6 +64,7 @@ const char* format_name(InputFormat f) {
 // anything else. stdin is a capture unless --format says otherwise (it cannot be read twice).
 InputFormat sniff(const std::string& path) {
   if (path == "-") return InputFormat::kCapture;
+  if (is_flow_models_dir(path)) return InputFormat::kFlowModels;
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) throw IoError(path, "cannot open", errno);
   std::uint8_t head[4] = {};
@@ -106,6 +109,7 @@ std::optional<InputFormat> format_option(const std::string& name) {
   if (name == "ipfix") return InputFormat::kIpfix;
   if (name == "report" || name == "nfdump" || name == "csv") return InputFormat::kFlowCsv;
   if (name == "profile") return InputFormat::kProfile;
+  if (name == "flow-models") return InputFormat::kFlowModels;
   return std::nullopt;
 }
 
@@ -184,6 +188,12 @@ bool read_input(const std::string& path, InputFormat format, const StatsCommandO
         r.start_fwd = p.first[0], r.end_fwd = p.last[0], r.start_rev = p.first[1], r.end_rev = p.last[1];
         stats.add(r, p.per_direction);
       }
+      return true;
+    }
+    case InputFormat::kFlowModels: {
+      FlowModelsReader reader(path);
+      FlowRecord r;
+      while (!stop_requested() && reader.next(r)) stats.add(r, true);
       return true;
     }
     case InputFormat::kCapture: break;
@@ -270,7 +280,7 @@ int run_stats(const StatsCommandOptions& o) {
   std::optional<InputFormat> forced;
   if (o.format != "auto") {
     forced = format_option(o.format);
-    if (!forced) throw UsageError("stats: --format expects auto, capture, ipfix, report, nfdump or profile, got '" + o.format + "'");
+    if (!forced) throw UsageError("stats: --format expects auto, capture, ipfix, report, nfdump, profile or flow-models, got '" + o.format + "'");
   }
   // Every input is looked at before any output is made, so a wrong one fails first.
   std::vector<InputFormat> formats;
@@ -317,7 +327,8 @@ Runner add_stats(CLI::App& app) {
       "records. One flow is one direction of a biflow, as NetFlow and flow-models count them (docs/stats.md).");
   cmd->add_option("inputs", opts->inputs,
                   "Captures (pcap/pcapng, compressed or not; - for stdin), IPFIX files, gen reports, `nfdump -o csv` "
-                  "output or FlowTest profiles (told apart by their first bytes); all go into one histogram")
+                  "output, FlowTest profiles (told apart by their first bytes) or flow-models binary directories; all go into "
+                  "one histogram")
       ->required();
   cmd->add_option("-x,--by", opts->by, "What to bin: length (packets), size (L3 bytes), duration (ms) or rate (bit/s); default length");
   cmd->add_option("--proto", opts->proto, "Only this L4 protocol: all (default), tcp, udp, icmp, icmpv6 or a number");
@@ -329,7 +340,7 @@ Runner add_stats(CLI::App& app) {
   cmd->add_option("--unit", opts->unit,
                   "direction (default): each direction of a biflow with packets is one flow, as NetFlow exports and the "
                   "published models count them; biflow: both directions together");
-  cmd->add_option("--format", opts->format, "Input format: auto (default), capture, ipfix, report, nfdump or profile");
+  cmd->add_option("--format", opts->format, "Input format: auto (default), capture, ipfix, report, nfdump, profile or flow-models (a directory of flow-models' binary columns)");
   cmd->add_option("-o,--output", opts->output, "Histogram CSV to write (default: stdout)");
   cmd->add_option("--summary", opts->summary, "Also write the summary as CSV rows statistic,value (docs/stats.md)");
   add_meter_options(cmd, opts->meter, "Captures: cut a long flow into records of at most this long (default: never)");
