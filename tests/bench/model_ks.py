@@ -5,38 +5,21 @@ CDF(n)), P(1 packet), the quantiles p50..p99.9 and P(<= 16), beside the data set
 Usage: model_ks.py flows.json truth.csv
 """
 import csv
-import json
 import math
+import os
 import sys
 
-with open(sys.argv[1]) as f:
-    mix = json.load(f)["mix"]
-total = sum(w for w, _, _ in mix)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from mixture_cdf import ks_distance, load_cdf  # noqa: E402
 
-
-def cdf(n):
-    p = 0.0
-    for w, dist, params in mix:
-        if dist == "uniform":
-            p += w * min(1.0, max(0.0, (n - params[0]) / params[1]))
-        elif dist == "lognorm":
-            y = (n - params[1]) / params[2]
-            p += w * (0.0 if y <= 0 else 0.5 * math.erfc(-math.log(y) / (params[0] * math.sqrt(2))))
-    return p / total
-
-
+_, cdf = load_cdf(sys.argv[1])
 lengths = []
 with open(sys.argv[2], newline="") as f:
     for row in csv.DictReader(f):
         lengths += [int(row[k]) for k in ("PACKETS", "PACKETS_REV") if int(row[k]) > 0]
 lengths.sort()
 n = len(lengths)
-ks, at = 0.0, 0
-for value in sorted(set(lengths)):
-    below = at
-    while at < n and lengths[at] == value:
-        at += 1
-    ks = max(ks, abs(below / n - cdf(value - 1)), abs(at / n - cdf(value)))
+ks = ks_distance(lengths, cdf)
 q = {name: lengths[max(1, math.ceil(p * n)) - 1] for name, p in (("p50", .5), ("p90", .9), ("p99", .99), ("p99.9", .999))}
 print(f"{n} one-way flows: KS distance to the model {ks:.5f}; P(1 packet) {100 * lengths.count(1) / n:.2f} % "
       f"(data set 47.83 %); P(<= 16) {100 * sum(1 for v in lengths if v <= 16) / n:.2f} % (90.58 %); "

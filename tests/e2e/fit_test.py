@@ -7,36 +7,16 @@ gen --model reads; bad inputs get clear errors.
 Usage: fit_test.py FLOWREPLAY SOURCE_DIR
 """
 import json
-import math
 import os
 import sys
 
+from mixture_cdf import load_cdf
 from tshark_util import Checker, run, tmpdir
 
 binary, source = sys.argv[1], sys.argv[2]
 shipped = os.path.join(source, "configs", "models", "agh_2015", "all")
 c = Checker("fit")
 d = tmpdir()
-
-
-def cdf_of(path):
-    with open(path) as f:
-        model = json.load(f)
-    mix = model["mix"]
-    total = sum(w for w, _, _ in mix)
-
-    def cdf(n):
-        p = 0.0
-        for w, dist, params in mix:
-            if dist == "uniform":
-                p += w * min(1.0, max(0.0, (n - params[0]) / params[1]))
-            elif dist == "lognorm":
-                y = (n - params[1]) / params[2]
-                p += w * (0.0 if y <= 0 else 0.5 * math.erfc(-math.log(y) / (params[0] * math.sqrt(2))))
-            else:
-                raise SystemExit(f"fit: unexpected distribution {dist}")
-        return p / total
-    return model, cdf
 
 
 report = os.path.join(d, "truth.csv")
@@ -50,8 +30,8 @@ for y in ("flows", "packets", "octets"):
     r = run([binary, "fit", hist, "-y", y, "-o", os.path.join(model_dir, y + ".json")])
     c.check(r.returncode == 0 and "iterations" in r.stderr, f"fit -y {y}: exit 0 and a summary ({r.stderr.strip()})")
 
-fitted, fitted_cdf = cdf_of(os.path.join(model_dir, "flows.json"))
-_, shipped_cdf = cdf_of(os.path.join(shipped, "length", "flows.json"))
+fitted, fitted_cdf = load_cdf(os.path.join(model_dir, "flows.json"))
+_, shipped_cdf = load_cdf(os.path.join(shipped, "length", "flows.json"))
 points = sorted(set(list(range(1, 5000)) + [int(10 ** (k / 50)) for k in range(185, 400)]))
 ks = max(abs(fitted_cdf(n) - shipped_cdf(n)) for n in points)
 c.check(ks < 0.01, f"the fitted model's CDF is within {ks:.4f} of the shipped model's (< 0.01)")

@@ -8,39 +8,17 @@ by `stats`, against its report; --profile-out through gen --profile; errors.
 Usage: gen_model_test.py FLOWREPLAY SOURCE_DIR
 """
 import csv
-import json
 import math
 import os
 import sys
 
+from mixture_cdf import ks_distance, load_cdf
 from tshark_util import Checker, run, tmpdir
 
 binary, source = sys.argv[1], sys.argv[2]
 models = os.path.join(source, "configs", "models", "agh_2015")
 c = Checker("gen_model")
 d = tmpdir()
-
-
-def model_cdf(path):
-    """P(length <= n) for the flows.json at `path`: length = floor(draw) + 1, so P(draw < n)."""
-    with open(path) as f:
-        mix = json.load(f)["mix"]
-    total = sum(w for w, _, _ in mix)
-
-    def cdf(n):
-        p = 0.0
-        for w, dist, params in mix:
-            if dist == "uniform":
-                loc, scale = params
-                p += w * min(1.0, max(0.0, (n - loc) / scale))
-            elif dist == "lognorm":
-                s, loc, scale = params
-                y = (n - loc) / scale
-                p += w * (0.0 if y <= 0 else 0.5 * math.erfc(-math.log(y) / (s * math.sqrt(2))))
-            else:
-                raise SystemExit(f"gen_model: {dist} is not in the shipped models")
-        return p / total
-    return cdf
 
 
 def directions(report):
@@ -62,14 +40,8 @@ dirs = directions(report)
 lengths = sorted(p for p, _ in dirs)
 n = len(lengths)
 c.equal(n, 60000, "every flow has two directions, each one draw")
-cdf = model_cdf(os.path.join(models, "all", "length", "flows.json"))
-ks = 0.0
-at = 0
-for value in sorted(set(lengths)):  # the empirical CDF just below and at each observed length
-    below = at
-    while at < n and lengths[at] == value:
-        at += 1
-    ks = max(ks, abs(below / n - cdf(value - 1)), abs(at / n - cdf(value)))
+_, cdf = load_cdf(os.path.join(models, "all", "length", "flows.json"))
+ks = ks_distance(lengths, cdf)
 c.check(ks < 0.01, f"Kolmogorov-Smirnov distance to the model's CDF {ks:.4f} < 0.01")
 
 
