@@ -40,6 +40,7 @@ struct GenOptions {
   std::string config;
   std::string profile;
   std::string model;
+  std::string model_by = "length";
   std::string profile_out;
   bool strict = false;
   std::size_t sort_memory = 32;  // MiB
@@ -154,7 +155,8 @@ int run_gen(const GenOptions& o) {
   std::unique_ptr<FlowModels> models;
   ModelFlowSource* modelled = nullptr;
   if (!o.model.empty()) {
-    models = std::make_unique<FlowModels>(FlowModels::load(o.model));
+    if (o.model_by != "length" && o.model_by != "size") throw UsageError("gen: --model-by expects length or size, got '" + o.model_by + "'");
+    models = std::make_unique<FlowModels>(FlowModels::load(o.model, o.model_by == "size" ? ModelAxis::kSize : ModelAxis::kLength));
     auto ms = std::make_unique<ModelFlowSource>(config, *models, std::move(source));
     modelled = ms.get();
     source = std::move(ms);
@@ -310,6 +312,9 @@ Runner add_gen(CLI::App& app) {
                   "all/, tcp/ and udp/ (as the shipped agh_2015), one with flows.json, packets.json and octets.json, or a "
                   "flows.json; the mix still gives arrivals, patterns, ports and addresses (docs/models.md)")
       ->check(CLI::ExistingPath);
+  gen->add_option("--model-by", opts->model_by,
+                  "With --model: draw lengths (packets; bytes from the average packet size at that length; default) or sizes "
+                  "(bytes; packets from the average packet size at that size), from the length/ or size/ models");
   gen->add_option("--profile-out", opts->profile_out,
                   "Also write the generated flows as a FlowTest profile (times in ns from the start time), which gen "
                   "--profile turns back into the same counts");

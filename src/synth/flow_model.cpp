@@ -127,79 +127,89 @@ double Mixture::draw(Rng& rng) const {
   return component_draw(components_[i], rng);
 }
 
-LengthModel::LengthModel(Mixture flows, Mixture packets, Mixture octets)
+FlowModel::FlowModel(Mixture flows, Mixture packets, Mixture octets, ModelAxis axis)
     : flows_(std::move(flows)), packets_(std::move(packets)), octets_(std::move(octets)),
-      octets_per_packet_(octets_.sum() / packets_.sum()) {}
+      octets_per_packet_(octets_.sum() / packets_.sum()), axis_(axis) {}
 
-LengthModel LengthModel::load(const std::string& dir) {
-  return LengthModel(Mixture::load(dir + "/flows.json"), Mixture::load(dir + "/packets.json"),
-                     Mixture::load(dir + "/octets.json"));
+FlowModel FlowModel::load(const std::string& dir, ModelAxis axis) {
+  return FlowModel(Mixture::load(dir + "/flows.json"), Mixture::load(dir + "/packets.json"), Mixture::load(dir + "/octets.json"),
+                   axis);
 }
 
-std::uint64_t LengthModel::draw_packets(Rng& rng) const {
+std::uint64_t FlowModel::draw_x(Rng& rng) const {
+  const std::uint64_t floor = axis_ == ModelAxis::kSize ? 64 : 1;  // flow-models raises sizes below 64 to 64
   const double v = flows_.draw(rng);
-  if (!(v >= 0)) return 1;  // below zero (a normal component's tail): the shortest flow
+  if (!(v >= 0)) return floor;  // below zero (a normal component's tail): the smallest flow
   if (v >= 1e15) return 1'000'000'000'000'000ULL;
-  return static_cast<std::uint64_t>(std::floor(v)) + 1;
+  return std::max<std::uint64_t>(static_cast<std::uint64_t>(std::floor(v)) + 1, floor);
 }
 
-double LengthModel::mean_frame_bytes(std::uint64_t packets) const {
-  const auto x = static_cast<double>(packets);
+double FlowModel::mean_frame_bytes(std::uint64_t x) const {
+  const auto at = static_cast<double>(x);
   double p = 0;
   double o = 0;
-  if (packets < 1024) {
-    p = packets_.cdf(x) - packets_.cdf(x - 1);
-    o = octets_.cdf(x) - octets_.cdf(x - 1);
+  if (x < 1024) {
+    p = packets_.cdf(at) - packets_.cdf(at - 1);
+    o = octets_.cdf(at) - octets_.cdf(at - 1);
   } else {
-    p = packets_.pdf(x);
-    o = octets_.pdf(x);
+    p = packets_.pdf(at);
+    o = octets_.pdf(at);
   }
   return p > 0 ? o / p * octets_per_packet_ : 0.0;
 }
 
-std::pair<std::uint64_t, std::uint64_t> LengthModel::draw(Rng& rng, double max_frame) const {
-  const std::uint64_t packets = draw_packets(rng);
-  double mean = mean_frame_bytes(packets);
+std::pair<std::uint64_t, std::uint64_t> FlowModel::draw(Rng& rng, double max_frame) const {
+  const std::uint64_t x = draw_x(rng);
+  double mean = mean_frame_bytes(x);
   if (!(mean >= 64)) mean = mean > 0 ? 64.0 : max_frame;  // 0: the pmfs vanished far in the tail, where packets are large
   mean = std::min(mean, max_frame);
-  const double total = mean * static_cast<double>(packets);
-  const double whole = std::floor(total);
-  const auto bytes = static_cast<std::uint64_t>(whole) + (rng.uniform() < total - whole ? 1 : 0);
-  return {packets, bytes};
+  if (axis_ == ModelAxis::kLength) {
+    const double total = mean * static_cast<double>(x);
+    const double whole = std::floor(total);
+    return {x, static_cast<std::uint64_t>(whole) + (rng.uniform() < total - whole ? 1 : 0)};
+  }
+  // Size: x bytes in packets of the average size, whole packets of 64 to max_frame bytes.
+  const auto bytes = static_cast<double>(x);
+  const double exact = bytes / mean;
+  auto packets = static_cast<std::uint64_t>(std::floor(exact));
+  if (rng.uniform() < exact - std::floor(exact) && bytes / static_cast<double>(packets + 1) >= 64) ++packets;
+  packets = std::max<std::uint64_t>(packets, static_cast<std::uint64_t>(std::ceil(bytes / max_frame)));
+  return {std::max<std::uint64_t>(packets, 1), x};
 }
 
-FlowModels FlowModels::load(const std::string& path) {
+FlowModels FlowModels::load(const std::string& path, ModelAxis axis) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path dir(path);
   if (fs::is_regular_file(dir, ec)) dir = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
   if (!fs::is_directory(dir, ec)) throw IoError(path, "not a model directory nor a flows.json", ENOENT);
+  const char* variable = axis == ModelAxis::kSize ? "size" : "length";
   FlowModels m;
   auto model_dir = [&](const fs::path& base) -> std::string {
+    if (fs::is_regular_file(base / variable / "flows.json", ec)) return (base / variable).string();
     if (fs::is_regular_file(base / "flows.json", ec)) return base.string();
-    if (fs::is_regular_file(base / "length" / "flows.json", ec)) return (base / "length").string();
     return {};
   };
   if (const std::string one = model_dir(dir); !one.empty()) {
-    m.models_.push_back(LengthModel::load(one));
-    m.description_ = one + " (one model for every protocol)";
+    m.models_.push_back(FlowModel::load(one, axis));
+    m.description_ = one + " (one " + variable + " model for every protocol)";
     return m;
   }
   for (const char* proto : {"all", "tcp", "udp"}) {
     const std::string sub = model_dir(dir / proto);
     if (sub.empty()) {
-      throw IoError(path, std::string("no ") + proto +
-                              "/length/flows.json (a model directory holds flows.json, packets.json and octets.json, or "
+      throw IoError(path, std::string("no ") + proto + "/" + variable +
+                              "/flows.json (a model directory holds flows.json, packets.json and octets.json, or "
                               "all/, tcp/ and udp/ with them, as flow-models' mixtures/ does)",
                     0);
     }
-    m.models_.push_back(LengthModel::load(sub));
+    m.models_.push_back(FlowModel::load(sub, axis));
   }
-  m.description_ = dir.string() + " (all, tcp and udp length models)";
+  m.description_ = dir.string() + " (all, tcp and udp " + variable + " models)";
   return m;
 }
 
-const LengthModel& FlowModels::for_protocol(std::uint8_t l4) const {
+const FlowModel& FlowModels::for_protocol(std::uint8_t l4) const {
   if (models_.size() == 1) return models_.front();
   if (l4 == 6) return models_[1];
   if (l4 == 17) return models_[2];

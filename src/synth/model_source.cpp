@@ -32,7 +32,7 @@ bool ModelFlowSource::next(FlowSpec& spec) {
   ++stats_.flows;
   // The flow's own stream, apart from the one its packets are planned with.
   Rng rng(mix_seed(spec.seed, 0x6d6f64656cULL));
-  const LengthModel& model = models_.for_protocol(spec.l4);
+  const FlowModel& model = models_.for_protocol(spec.l4);
   const std::uint32_t encap = spec.encap != nullptr ? spec.encap->bytes() : 0;
   const std::uint32_t overhead = kModelFrameOverhead + encap;
   const double max_frame = static_cast<double>(config_.mtu + overhead);

@@ -53,16 +53,16 @@ TEST(Mixture, DrawsFollowTheCdf) {
   EXPECT_LT(ks, 0.005);  // 1.63 / sqrt(n) = 0.0036 is the 1 % critical value
 }
 
-TEST(LengthModel, AveragePacketSizeOfTheAgh2015Model) {
-  const LengthModel m = LengthModel::load(kModels + "/all/length");
+TEST(FlowModel, AveragePacketSizeOfTheAgh2015Model) {
+  const FlowModel m = FlowModel::load(kModels + "/all/length");
   EXPECT_NEAR(m.mean_frame_bytes(1), 150, 1.5);
   EXPECT_NEAR(m.mean_frame_bytes(10), 257, 2.5);
   EXPECT_NEAR(m.mean_frame_bytes(1000), 678, 7);
   EXPECT_NEAR(m.mean_frame_bytes(100000), 1006, 10);
 }
 
-TEST(LengthModel, LengthsAreFloorPlusOneAndBytesRoundAtRandom) {
-  const LengthModel m(Mixture::parse(R"({"sum": 1, "mix": [[1, "uniform", [0, 1]]]})", "f"),
+TEST(FlowModel, LengthsAreFloorPlusOneAndBytesRoundAtRandom) {
+  const FlowModel m(Mixture::parse(R"({"sum": 1, "mix": [[1, "uniform", [0, 1]]]})", "f"),
                       Mixture::parse(R"({"sum": 1, "mix": [[1, "uniform", [0, 5]]]})", "p"),
                       Mixture::parse(R"({"sum": 100.5, "mix": [[1, "uniform", [0, 5]]]})", "o"));
   Rng rng(1);
@@ -75,11 +75,38 @@ TEST(LengthModel, LengthsAreFloorPlusOneAndBytesRoundAtRandom) {
   }
   EXPECT_NEAR(static_cast<double>(total) / 100000, 100.5, 0.01);
   // The average is clamped to [64, max frame].
-  const LengthModel small(Mixture::parse(R"({"sum": 1, "mix": [[1, "uniform", [0, 1]]]})", "f"),
+  const FlowModel small(Mixture::parse(R"({"sum": 1, "mix": [[1, "uniform", [0, 1]]]})", "f"),
                           Mixture::parse(R"({"sum": 1, "mix": [[1, "uniform", [0, 5]]]})", "p"),
                           Mixture::parse(R"({"sum": 3, "mix": [[1, "uniform", [0, 5]]]})", "o"));
   EXPECT_EQ(small.draw(rng, 1518).second, 64u);
   EXPECT_EQ(m.draw(rng, 90).second, 90u);
+}
+
+TEST(FlowModel, SizesSplitIntoPacketsOfTheAverageSize) {
+  auto model = [](const char* octets_sum) {
+    return FlowModel(Mixture::parse(R"({"sum": 1, "mix": [[1, "uniform", [999, 1]]]})", "f"),  // x = 1000 bytes
+                     Mixture::parse(R"({"sum": 1, "mix": [[1, "uniform", [0, 2000]]]})", "p"),
+                     Mixture::parse(std::string(R"({"sum": )") + octets_sum + R"(, "mix": [[1, "uniform", [0, 2000]]]})", "o"),
+                     ModelAxis::kSize);
+  };
+  Rng rng(5);
+  const FlowModel m = model("100.5");  // 100.5-byte packets: 9.95 of them
+  std::uint64_t packets = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const auto [p, bytes] = m.draw(rng, 1518);
+    ASSERT_EQ(bytes, 1000u);
+    ASSERT_TRUE(p == 9 || p == 10);
+    packets += p;
+  }
+  EXPECT_NEAR(static_cast<double>(packets) / 100000, 1000 / 100.5, 0.01);
+  EXPECT_GE(m.draw(rng, 90).first, 12u);  // at most 90-byte frames: ceil(1000 / 90)
+  const FlowModel small = model("1");     // an average below 64 is raised to 64: 15.6 packets,
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(small.draw(rng, 1518).first, 15u);  // and never 16 (62.5 bytes each)
+  // Sizes below 64 are raised to 64, as flow-models does.
+  const FlowModel tiny(Mixture::parse(R"({"sum": 1, "mix": [[1, "uniform", [0, 10]]]})", "f"),
+                       Mixture::parse(R"({"sum": 1, "mix": [[1, "uniform", [0, 2000]]]})", "p"),
+                       Mixture::parse(R"({"sum": 1, "mix": [[1, "uniform", [0, 2000]]]})", "o"), ModelAxis::kSize);
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(tiny.draw_x(rng), 64u);
 }
 
 TEST(FlowModels, DirectoryLayouts) {

@@ -22,11 +22,11 @@ namespace {
 // A million flow lengths from `truth`, binned as `stats` bins them.
 std::vector<HistogramRow> sampled_histogram(const std::string& truth_json, std::vector<double>& weights) {
   const Mixture truth = Mixture::parse(truth_json, "truth.json");
-  const LengthModel model(truth, truth, truth);
+  const FlowModel model(truth, truth, truth);
   Rng rng(42);
   FlowHistogram h(StatsAxis::kLength, 12);
   for (int i = 0; i < 1'000'000; ++i) {
-    const std::uint64_t packets = model.draw_packets(rng);
+    const std::uint64_t packets = model.draw_x(rng);
     h.add({packets, packets * 100, 0, 0});
   }
   std::vector<HistogramRow> rows;
