@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // flowreplay stats: histograms of flow length, size, duration or rate in flow-models' csv_hist
 // layout, and a summary, from captures or flow records (docs/stats.md).
+#include <charconv>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/stop.hpp"
 #include "flowreplay/core/time_zone.hpp"
+#include "flowreplay/core/wire.hpp"
 #include "flowreplay/exporters/flow_models_binary.hpp"
 #include "flowreplay/exporters/ipfix_reader.hpp"
 #include "flowreplay/ingest/stats/flow_histogram.hpp"
@@ -147,13 +149,13 @@ class StatsCollector {
 
 std::optional<std::uint8_t> proto_option(const std::string& name) {
   if (name == "all") return std::nullopt;
-  if (name == "tcp") return std::uint8_t{6};
-  if (name == "udp") return std::uint8_t{17};
-  if (name == "icmp") return std::uint8_t{1};
-  if (name == "icmpv6") return std::uint8_t{58};
-  char* end = nullptr;
-  const unsigned long n = std::strtoul(name.c_str(), &end, 10);
-  if (name.empty() || *end != '\0' || n > 255) {
+  if (name == "tcp") return wire::kProtoTcp;
+  if (name == "udp") return wire::kProtoUdp;
+  if (name == "icmp") return wire::kProtoIcmp;
+  if (name == "icmpv6") return wire::kProtoIcmpv6;
+  unsigned n = 0;
+  const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), n);
+  if (name.empty() || ec != std::errc{} || end != name.data() + name.size() || n > 255) {
     throw UsageError("stats: --proto expects all, tcp, udp, icmp, icmpv6 or a protocol number 0-255, got '" + name + "'");
   }
   return static_cast<std::uint8_t>(n);
