@@ -5,11 +5,14 @@
 #include <string>
 
 #include "capture_options.hpp"
+#include "cic_output.hpp"
 #include "commands.hpp"
 #include "validators.hpp"
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/time_zone.hpp"
 #include "flowreplay/ingest/cic/cic_meter.hpp"
+#include "flowreplay/ingest/flow_labels.hpp"
+#include "flowreplay/io/decompress.hpp"
 #include "flowreplay/io/output_file.hpp"
 
 namespace flowreplay::cli {
@@ -26,7 +29,19 @@ struct FeaturesOptions {
   bool quiet = false;
   bool no_partial = false;
   std::string filter;
+  std::string labels;
+  std::string label_column = "APP";
+  std::string default_label = "BENIGN";
+  std::string label_slack = "0";
 };
+
+// A label goes into the CSV as it is: nothing that would split or quote a field.
+void check_label_text(const std::string& label, const char* option) {
+  if (label.empty() || label.find_first_of(",\"\r\n") != std::string::npos) {
+    throw UsageError(std::string("features: ") + option + " must be non-empty, without commas, quotes or line breaks, got '" +
+                     label + "'");
+  }
+}
 
 int run_features(const FeaturesOptions& o) {
   CicOptions options;
@@ -40,26 +55,28 @@ int run_features(const FeaturesOptions& o) {
   const auto zone = TimeZone::parse(o.tz);
   if (!zone) throw UsageError("features: --tz: unknown time zone '" + o.tz + "' (use UTC, +03:00, or an IANA name)");
 
+  FlowLabels labels;
+  if (!o.labels.empty()) {
+    check_label_text(o.label_column, "--label-column");
+    check_label_text(o.default_label, "--default-label");
+    const auto slack = parse_duration(o.label_slack);
+    if (!slack) throw UsageError("features: --label-slack expects a duration like 0, 500ms or 1s, got '" + o.label_slack + "'");
+    labels = FlowLabels(*slack);
+    const InputStream in = open_input_stream(o.labels);
+    labels.read(in.get(), o.labels == "-" ? "stdin" : o.labels, o.label_column);
+    options.labeler = &labels;
+    options.default_label = o.default_label;
+  }
+
   auto input = open_capture(o.input, o.filter);
-  OutputFile out(o.output, std::size_t{1} << 20, !o.no_partial);
-  std::string rows;
-  rows.reserve(1 << 16);
-  rows.append(cic_header(options.mode));
-  rows.push_back('\n');
-  CicMeter meter(options, [&](const CicFeatures& f) {
-    append_cic_row(rows, f, options.mode, *zone);
-    if (rows.size() > (1 << 15)) {
-      out.write(rows.data(), rows.size());
-      rows.clear();
-    }
-  });
+  CicCsvOutput csv(o.output, options.mode, *zone, !o.no_partial);
+  CicMeter meter(options, csv.sink());
   PacketMeter* meters[] = {&meter};
   CaptureProgress progress("features", o.quiet);
   const CaptureStats s = run_capture(input.source(), meters, progress.callbacks([&] {
     return std::to_string(meter.flows_emitted()) + " flows written, " + std::to_string(meter.open_flows()) + " open";
   }));
-  out.write(rows.data(), rows.size());
-  out.close();
+  csv.close();
   progress.clear();
   std::string tail = std::to_string(meter.flows_emitted()) + " flows written";
   if (meter.flows_dropped_single() > 0) {
@@ -71,6 +88,10 @@ int run_features(const FeaturesOptions& o) {
                 static_cast<double>(s.frames) / s.wall_seconds / 1e6);
   tail += rate;
   tail += input.filter_note();
+  if (!o.labels.empty()) {
+    tail += "; labels: " + std::to_string(labels.flows()) + " truth flows, " + std::to_string(labels.distinct_labels()) +
+            " labels";
+  }
   const bool whole = report_capture(s, o.input, "features (--cic " + o.mode + ")", o.quiet, tail);
   if (!o.quiet && meter.out_of_order() > 0) {
     std::fprintf(stderr, "flowreplay features: warning: %llu packets earlier than the one before them (file order is used)\n",
@@ -99,10 +120,20 @@ Runner add_features(CLI::App& app) {
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
   add_partial_flag(cmd, opts->no_partial);
   add_filter_option(cmd, opts->filter);
+  cmd->add_option("--labels", opts->labels,
+                  "Ground truth that fills the Label column: a gen report (or any CSV with its SRC_IP, DST_IP, SRC_PORT, "
+                  "DST_PORT, L4_PROTO, START_TIME, END_TIME columns and a label column), .gz/.zst read as such, - for stdin. "
+                  "A flow takes the label of the truth flow its packets belong to, by key and time");
+  cmd->add_option("--label-column", opts->label_column, "The label file's column to use (default APP)");
+  cmd->add_option("--default-label", opts->default_label, "Label of flows that belong to no truth flow (default BENIGN)");
+  cmd->add_option("--label-slack", opts->label_slack,
+                  "A packet up to this long before or after a truth flow of its key still takes its label (default 0; "
+                  "for truths with coarse times, such as nfdump's 1 ms)");
   cmd->footer(help_footer(
       "  flowreplay features trace.pcap > feats.csv\n"
       "  flowreplay features --cic corrected --tz Europe/Berlin trace.pcapng -o feats.csv\n"
-      "  tcpdump -w - -i lo -c 1000 | flowreplay features - -o live.csv\n"));
+      "  tcpdump -w - -i lo -c 1000 | flowreplay features - -o live.csv\n"
+      "  flowreplay gen --pcap t.pcapng --report truth.csv && flowreplay features t.pcapng --labels truth.csv -o labelled.csv\n"));
   return [opts]() { return run_features(*opts); };
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cic_output.hpp"
 #include "commands.hpp"
 #include "export_options.hpp"
 #include "validators.hpp"
@@ -24,6 +25,9 @@
 #include "flowreplay/io/pcap_writer.hpp"
 #include "flowreplay/io/pcapng_writer.hpp"
 #include "flowreplay/exporters/report_writer.hpp"
+#include "flowreplay/ingest/cic/cic_meter.hpp"
+#include "flowreplay/ingest/flow_labels.hpp"
+#include "flowreplay/ingest/metering_sink.hpp"
 #include "flowreplay/replay/interface_sender.hpp"
 #include "flowreplay/replay/pacer.hpp"
 #include "flowreplay/replay/replayer.hpp"
@@ -48,6 +52,8 @@ struct GenOptions {
   std::string pcap;
   std::string format;
   std::string report;
+  std::string features;           // CICFlowMeter features of the synthesized traffic, labelled with APP
+  std::string cic = "head";
   std::optional<std::uint64_t> flows;
   std::string duration;
   std::optional<std::uint64_t> seed;
@@ -90,9 +96,10 @@ int run_gen(const GenOptions& o) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return std::fflush(stdout) == 0 ? 0 : 1;
   }
-  if (o.pcap.empty() && o.report.empty() && !o.exports.any() && o.interface.empty()) {
+  if (o.pcap.empty() && o.report.empty() && o.features.empty() && !o.exports.any() && o.interface.empty()) {
     throw UsageError(
-        "gen: nothing to write; give --pcap FILE, --report FILE, --ipfix, --netflow9 or -i IFACE (see flowreplay gen --help)");
+        "gen: nothing to write; give --pcap FILE, --report FILE, --features FILE, --ipfix, --netflow9 or -i IFACE (see "
+        "flowreplay gen --help)");
   }
   const bool to_wire = !o.interface.empty();
   if (to_wire && !o.pcap.empty()) throw UsageError("gen: -i sends the packets onto an interface; --pcap cannot be given with it");
@@ -127,8 +134,8 @@ int run_gen(const GenOptions& o) {
 
   std::string format = o.format;
   if (format.empty()) format = ends_with(o.pcap, ".pcap") ? "pcap" : "pcapng";
-  if ((o.pcap == "-") + (o.report == "-") + (o.exports.ipfix_file == "-") > 1) {
-    throw UsageError("gen: only one of --pcap, --report and --ipfix-file can be - (stdout)");
+  if ((o.pcap == "-") + (o.report == "-") + (o.features == "-") + (o.exports.ipfix_file == "-") > 1) {
+    throw UsageError("gen: only one of --pcap, --report, --features and --ipfix-file can be - (stdout)");
   }
 
   // The flows: a profile's records, or the mix's arrivals. A profile is read (and checked) whole
@@ -182,6 +189,8 @@ int run_gen(const GenOptions& o) {
     auto paced = std::make_unique<PacedSender>(ro, wire_clock, *sender);
     wire = paced.get();
     sink = std::move(paced);
+  } else if (o.pcap.empty() && !o.features.empty()) {
+    // --features alone: the frames are metered and dropped (below).
   } else if (o.pcap.empty()) {
     sink = std::make_unique<PcapngWriter>("/dev/null", "flowreplay " FLOWREPLAY_VERSION);
   } else if (format == "pcap") {
@@ -201,12 +210,29 @@ int run_gen(const GenOptions& o) {
     profile_out->set_origin(config.start_time);
     profile_out->set_time_decimals(6);  // ns: gen --profile gives the same flows back
   }
+  // --features: every frame is decoded and metered on its way to the capture (or instead of it);
+  // flows are labelled with the APP of the synthesized flow they belong to.
+  ActiveFlowLabels labels;
+  std::unique_ptr<CicCsvOutput> features;
+  std::unique_ptr<CicMeter> meter;
+  std::unique_ptr<MeteringSink> metering;
+  PacketSink* frames = sink.get();
+  if (!o.features.empty()) {
+    CicOptions co;
+    co.mode = *cic_mode_from_name(o.cic);
+    co.labeler = &labels;
+    features = std::make_unique<CicCsvOutput>(o.features, co.mode, TimeZone{}, !o.no_partial);
+    meter = std::make_unique<CicMeter>(co, features->sink());
+    metering = std::make_unique<MeteringSink>(sink.get(), *meter);
+    frames = metering.get();
+  }
   TeeSink records;
+  if (features) records.add(&labels);
   records.add(report.get());
   records.add(profile_out.get());
   exporters->add_to(records);
 
-  Synthesizer synth(config, *source, *sink, records.empty() ? nullptr : &records);
+  Synthesizer synth(config, *source, *frames, records.empty() ? nullptr : &records);
   const auto wall_start = std::chrono::steady_clock::now();
   const bool tty = !o.quiet && isatty(STDERR_FILENO) != 0;
   auto last_print = wall_start;
@@ -229,27 +255,43 @@ int run_gen(const GenOptions& o) {
     exporters->report("gen", false);  // what reached each collector before the failure
     try {  // keep what was made before the failure; a second failure changes nothing
       if (report) report->finish();
-      sink->finish();
+      frames->finish();
+      if (features) features->close();
     } catch (const IoError&) {
     }
     throw;
   }
+  if (features) features->close();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   if (tty) std::fputs("\r\033[K", stderr);
   if (!o.quiet) {
+    std::string wrote;
+    auto also = [&](const std::string& what) { wrote += (wrote.empty() ? "" : " and ") + what; };
+    if (!o.pcap.empty()) {
+      also((o.pcap == "-" ? std::string("<stdout>") : o.pcap) + " (" + format + ", ns, " +
+           human_bytes(static_cast<double>(frames->bytes_written())) + ")");
+    }
+    if (!o.report.empty()) also("report " + o.report);
+    if (!o.features.empty()) also("features " + o.features);
+    if (wrote.empty()) wrote = "no file";
+    const std::string byte_rate =
+        o.pcap.empty() ? "" : ", " + human_bytes(static_cast<double>(frames->bytes_written()) / wall) + "/s";
     std::fprintf(stderr,
                  "flowreplay gen: %llu flows, %llu packets, %llu bytes (L2) over %s of trace from %s, seed %llu\n"
-                 "  %speak %llu concurrent flows; wrote %s%s%s in %.2f s wall: %.2f M packets/s, %s/s\n",
+                 "  %speak %llu concurrent flows; wrote %s in %.2f s wall: %.2f M packets/s%s\n",
                  static_cast<unsigned long long>(s.flows), static_cast<unsigned long long>(s.packets),
                  static_cast<unsigned long long>(s.frame_bytes), format_seconds(s.last - s.first).c_str(),
                  profile != nullptr ? o.profile.c_str() : config.origin.c_str(), static_cast<unsigned long long>(config.seed),
                  profile != nullptr ? "" : (std::to_string(static_cast<long long>(fps + 0.5)) + " flows/s, ").c_str(),
-                 static_cast<unsigned long long>(s.peak_active_flows),
-                 o.pcap.empty() ? "" : (o.pcap == "-" ? "<stdout>" : o.pcap.c_str()),
-                 o.pcap.empty() ? "" : (" (" + format + ", ns, " + human_bytes(static_cast<double>(sink->bytes_written())) + ")").c_str(),
-                 o.report.empty() ? "" : (std::string(o.pcap.empty() ? "" : " and ") + "report " + o.report).c_str(), wall,
-                 static_cast<double>(s.packets) / wall / 1e6,
-                 human_bytes(static_cast<double>(sink->bytes_written()) / wall).c_str());
+                 static_cast<unsigned long long>(s.peak_active_flows), wrote.c_str(), wall,
+                 static_cast<double>(s.packets) / wall / 1e6, byte_rate.c_str());
+    if (meter) {
+      std::fprintf(stderr, "  features (--cic %s): %llu flows written to %s, labelled with their APP%s\n", o.cic.c_str(),
+                   static_cast<unsigned long long>(meter->flows_emitted()), o.features == "-" ? "<stdout>" : o.features.c_str(),
+                   meter->flows_dropped_single() > 0
+                       ? (", " + std::to_string(meter->flows_dropped_single()) + " one-packet flows left out as CICFlowMeter does").c_str()
+                       : "");
+    }
     if (s.fragmented > 0) {
       std::fprintf(stderr, "  %llu packets split in two IP fragments (network.fragmentation_probability); the counts include both\n",
                    static_cast<unsigned long long>(s.fragmented));
@@ -331,6 +373,11 @@ Runner add_gen(CLI::App& app) {
       ->check(CLI::IsMember({"pcapng", "pcap"}));
   gen->add_option("-r,--report", opts->report,
                   "Ground-truth CSV, one row per flow (docs/output.md); - for stdout");
+  gen->add_option("--features", opts->features,
+                  "Also write the CICFlowMeter features of the synthesized traffic (docs/features.md), each flow's Label "
+                  "its APP, without a capture in between (- for stdout)");
+  gen->add_option("--cic", opts->cic, "With --features: the compatibility mode, as features --cic (default head)")
+      ->check(CLI::IsMember({"head", "2020", "2018", "corrected"}));
   gen->add_option("-n,--flows", opts->flows, "Stop after N flows, 1 to 10^10 (replaces the config's generation limits)")
       ->check(whole_range(1, kMaxFlows));
   gen->add_option("-d,--duration", opts->duration,

@@ -12,6 +12,7 @@
 #include <memory>
 #include <sys/types.h>
 
+#include "flowreplay/core/csv_fields.hpp"
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/huge_pages.hpp"
 #include "flowreplay/core/wire.hpp"
@@ -19,29 +20,6 @@
 namespace flowreplay {
 
 namespace {
-
-// The comma-separated fields of a line, trimmed of spaces, into `out` (reused between lines).
-void split(std::string_view line, std::vector<std::string_view>& out) {
-  out.clear();
-  std::size_t pos = 0;
-  for (;;) {
-    const std::size_t comma = line.find(',', pos);
-    std::string_view f = line.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
-    while (!f.empty() && f.front() == ' ') f.remove_prefix(1);
-    while (!f.empty() && f.back() == ' ') f.remove_suffix(1);
-    out.push_back(f);
-    if (comma == std::string_view::npos) return;
-    pos = comma + 1;
-  }
-}
-
-template <typename T>
-std::optional<T> number(std::string_view s) {
-  T v{};
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
@@ -57,12 +35,12 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 // and the precision of the text (1 s or 1 ms).
 std::optional<std::pair<Timestamp, Duration>> nfdump_time(std::string_view s, const TimeZone& zone) {
   if (s.size() < 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':') return std::nullopt;
-  const auto y = number<int>(s.substr(0, 4));
-  const auto mo = number<unsigned>(s.substr(5, 2));
-  const auto d = number<unsigned>(s.substr(8, 2));
-  const auto h = number<int>(s.substr(11, 2));
-  const auto mi = number<int>(s.substr(14, 2));
-  const auto se = number<int>(s.substr(17, 2));
+  const auto y = parse_csv_number<int>(s.substr(0, 4));
+  const auto mo = parse_csv_number<unsigned>(s.substr(5, 2));
+  const auto d = parse_csv_number<unsigned>(s.substr(8, 2));
+  const auto h = parse_csv_number<int>(s.substr(11, 2));
+  const auto mi = parse_csv_number<int>(s.substr(14, 2));
+  const auto se = parse_csv_number<int>(s.substr(17, 2));
   // Years 1970-2200: ns since the epoch stay far from the int64 limit (2262).
   if (!y || !mo || !d || !h || !mi || !se || *y < 1970 || *y > 2200 || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 ||
       *h > 23 || *mi > 59 || *se > 60) {
@@ -87,7 +65,7 @@ std::optional<std::pair<Timestamp, Duration>> nfdump_time(std::string_view s, co
 }
 
 std::optional<std::uint8_t> protocol_number(std::string_view s) {
-  if (auto n = number<unsigned>(s); n && *n <= 255) return static_cast<std::uint8_t>(*n);
+  if (auto n = parse_csv_number<unsigned>(s); n && *n <= 255) return static_cast<std::uint8_t>(*n);
   if (s == "TCP") return wire::kProtoTcp;
   if (s == "UDP") return wire::kProtoUdp;
   if (s == "ICMP") return wire::kProtoIcmp;
@@ -126,7 +104,7 @@ class FlowCsvRows {
  public:
   FlowCsvRows(std::string_view header_line, std::string name, const TimeZone& zone) : name_(std::move(name)), zone_(zone) {
     std::vector<std::string_view> header;
-    split(header_line, header);
+    split_csv_fields(header_line, header);
     fields_ = header.size();
     const Table t(header, name_);
     if (t.index("SRC_IP") >= 0 && t.index("START_TIME") >= 0) {  // flowreplay's report
@@ -153,7 +131,7 @@ class FlowCsvRows {
   // Parses one row into `rf`; false for a row that is not a flow (nfdump's summary lines).
   bool parse(std::string_view line, std::uint64_t line_no, ReadFlow& rf) {
     line_no_ = line_no;
-    split(line, f_);
+    split_csv_fields(line, f_);
     rf = ReadFlow{};
     rf.line = line_no;
     return format_ == FlowCsvFormat::kReport ? report_row(rf) : nfdump_row(rf);
@@ -170,13 +148,13 @@ class FlowCsvRows {
     FlowRecord& r = rf.record;
     const auto src = IpAddress::parse(f[sa_]);
     const auto dst = IpAddress::parse(f[da_]);
-    const auto spn = number<unsigned>(f[sp_]);
-    const auto dpn = number<unsigned>(f[dp_]);
-    const auto prn = number<unsigned>(f[pr_]);
-    const auto tsn = number<Timestamp>(f[ts_]);
-    const auto ten = number<Timestamp>(f[te_]);
-    const auto p = number<std::uint64_t>(f[pk_]), b = number<std::uint64_t>(f[by_]);
-    const auto pr2 = number<std::uint64_t>(f[pkr_]), b2 = number<std::uint64_t>(f[byr_]);
+    const auto spn = parse_csv_number<unsigned>(f[sp_]);
+    const auto dpn = parse_csv_number<unsigned>(f[dp_]);
+    const auto prn = parse_csv_number<unsigned>(f[pr_]);
+    const auto tsn = parse_csv_number<Timestamp>(f[ts_]);
+    const auto ten = parse_csv_number<Timestamp>(f[te_]);
+    const auto p = parse_csv_number<std::uint64_t>(f[pk_]), b = parse_csv_number<std::uint64_t>(f[by_]);
+    const auto pr2 = parse_csv_number<std::uint64_t>(f[pkr_]), b2 = parse_csv_number<std::uint64_t>(f[byr_]);
     if (!src || !dst || !spn || !dpn || !prn || !tsn || !ten || !p || !b || !pr2 || !b2 || *spn > 65535 || *dpn > 65535 ||
         *prn > 255) {
       fail("not a report row (addresses, ports 0-65535, protocol, integer ns times and counts expected)");
@@ -193,8 +171,8 @@ class FlowCsvRows {
       fail("BYTES, BYTES_REV: bytes in a direction without packets");
     }
     if (sf_ >= 0 && ef_ >= 0 && sr_ >= 0 && er_ >= 0) {
-      const auto a = number<Timestamp>(f[sf_]), z = number<Timestamp>(f[ef_]), a2 = number<Timestamp>(f[sr_]),
-                 z2 = number<Timestamp>(f[er_]);
+      const auto a = parse_csv_number<Timestamp>(f[sf_]), z = parse_csv_number<Timestamp>(f[ef_]), a2 = parse_csv_number<Timestamp>(f[sr_]),
+                 z2 = parse_csv_number<Timestamp>(f[er_]);
       if (!a || !z || !a2 || !z2 || *a < 0 || *z < 0 || *a2 < 0 || *z2 < 0 || *a > kMaxRecordTime || *z > kMaxRecordTime ||
           *a2 > kMaxRecordTime || *z2 > kMaxRecordTime) {
         fail("START_TIME_FWD .. END_TIME_REV: ns since the epoch, 0 to 7258118400000000000 expected");
@@ -219,20 +197,20 @@ class FlowCsvRows {
     const auto src = IpAddress::parse(f[sa_]);
     const auto dst = IpAddress::parse(f[da_]);
     const auto proto = protocol_number(f[pr_]);
-    const auto p = number<std::uint64_t>(f[pk_]), b = number<std::uint64_t>(f[by_]);
+    const auto p = parse_csv_number<std::uint64_t>(f[pk_]), b = parse_csv_number<std::uint64_t>(f[by_]);
     if (!start || !end || !src || !dst || !proto || !p || !b) {
       fail("not an nfdump flow (times like 2023-11-14 22:13:20.007, addresses, protocol, counts expected)");
     }
     r.src = *src, r.dst = *dst, r.l4_proto = *proto;
     if (!is_icmp(r.l4_proto)) {  // nfdump writes ICMP type.code in dp
-      const auto spn = number<unsigned>(f[sp_]), dpn = number<unsigned>(f[dp_]);
+      const auto spn = parse_csv_number<unsigned>(f[sp_]), dpn = parse_csv_number<unsigned>(f[dp_]);
       if (!spn || !dpn || *spn > 65535 || *dpn > 65535) fail("sp, dp: ports 0-65535 expected");
       r.src_port = static_cast<std::uint16_t>(*spn), r.dst_port = static_cast<std::uint16_t>(*dpn);
     }
     r.start = start->first, r.end = end->first;
     r.packets = *p, r.bytes = *b;
     if (pkr_ >= 0 && byr_ >= 0) {
-      const auto p2 = number<std::uint64_t>(f[pkr_]), b2 = number<std::uint64_t>(f[byr_]);
+      const auto p2 = parse_csv_number<std::uint64_t>(f[pkr_]), b2 = parse_csv_number<std::uint64_t>(f[byr_]);
       if (!p2 || !b2) fail("opkt, obyt: counts expected");
       r.packets_rev = *p2, r.bytes_rev = *b2;
     }

@@ -116,18 +116,6 @@ SynthStats Synthesizer::run() {
       auto account = [&](Timestamp at, const BuiltFrame& built) {
         const std::uint32_t on_wire = std::max<std::uint32_t>(built.frame_len, 60) + 24;  // + FCS, preamble, IFG
         link_free = at + static_cast<Duration>(std::ceil(on_wire * ns_per_byte));
-        if (r.packets + r.packets_rev == 0) {
-          r.src = f.spec.client;
-          r.dst = f.spec.server;
-          r.src_port = f.spec.client_port;
-          r.dst_port = f.spec.server_port;
-          if (f.spec.l4 == wire::kProtoIcmp) r.dst_port = wire::kIcmpEchoRequest << 8;
-          if (f.spec.l4 == wire::kProtoIcmpv6) r.dst_port = wire::kIcmpv6EchoRequest << 8;
-          r.l4_proto = f.spec.l4;
-          r.vlan = f.spec.encap != nullptr ? f.spec.encap->outer_vlan() : 0;
-          r.start = at;
-          r.app = app_name(f.planner.app());
-        }
         r.end = at;
         if (p.dir == 0) {
           if (r.packets == 0) r.start_fwd = at;
@@ -150,6 +138,19 @@ SynthStats Synthesizer::run() {
         if (progress_ && (stats.packets & 0xffff) == 0) progress_(stats);
       };
 
+      if (r.packets + r.packets_rev == 0) {  // the flow's first packet: its key, start and app
+        r.src = f.spec.client;
+        r.dst = f.spec.server;
+        r.src_port = f.spec.client_port;
+        r.dst_port = f.spec.server_port;
+        if (f.spec.l4 == wire::kProtoIcmp) r.dst_port = wire::kIcmpEchoRequest << 8;
+        if (f.spec.l4 == wire::kProtoIcmpv6) r.dst_port = wire::kIcmpv6EchoRequest << 8;
+        r.l4_proto = f.spec.l4;
+        r.vlan = f.spec.encap != nullptr ? f.spec.encap->outer_vlan() : 0;
+        r.start = t;
+        r.app = app_name(f.planner.app());
+        if (records_ != nullptr) records_->started(r);
+      }
       std::uint8_t* frame = sink_.reserve(f.builder.max_frame());
       const BuiltFrame built = f.builder.build(p, frame);
       if (fragmenting && built.l3_len >= config_.min_packet_size_to_fragment && can_fragment(built.l3_len, f.layout.l3) &&

@@ -3,7 +3,9 @@
 // text is records or a ConfigError; the records are then compared with themselves (every one-way
 // flow must be ok, unless two share a key and overlap, which is a ConfigError) and merged into
 // profile records (no packet may be lost or made up on the way). The streaming reader (stats)
-// reads the same text into the same rows, and fails where the whole-text parse fails.
+// reads the same text into the same rows, and fails where the whole-text parse fails. Read as a
+// label file (features --labels), a report's rows are the truth flows, each found again by a
+// packet at its start.
 #include <cstdint>
 #include <cstdio>
 #include <string_view>
@@ -11,6 +13,7 @@
 
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/ingest/flow_compare.hpp"
+#include "flowreplay/ingest/flow_labels.hpp"
 #include "flowreplay/ingest/record_profiler.hpp"
 #include "flowreplay/io/flow_csv.hpp"
 
@@ -64,5 +67,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const ConfigError&) {
   }
   if (size > 0 && whole_failed != stream_failed) __builtin_trap();
+
+  if (size > 0) {
+    FlowLabels labels;
+    bool labels_failed = false;
+    std::FILE* in = fmemopen(const_cast<std::uint8_t*>(data), size, "r");
+    if (in != nullptr) {
+      try {
+        labels.read(in, "fuzz.csv", "APP");
+      } catch (const ConfigError&) {
+        labels_failed = true;
+      }
+      std::fclose(in);
+      if (!labels_failed && !stream_failed && !streamed.empty()) {
+        if (labels.flows() != streamed.size()) __builtin_trap();
+        for (const ReadFlow& f : streamed) {
+          RawPacket p;
+          p.ts = f.record.start;
+          p.src = f.record.src, p.dst = f.record.dst, p.protocol = f.record.l4_proto;
+          p.src_port = f.record.src_port, p.dst_port = f.record.dst_port, p.icmp_id = f.record.src_port;
+          if (labels.label(p).empty()) __builtin_trap();
+        }
+      }
+    }
+  }
   return 0;
 }

@@ -14,7 +14,8 @@ import time
 
 FIELDS = ["frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "ip.proto", "ipv6.nxt", "tcp.srcport",
           "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.flags", "tcp.window_size_value", "tcp.hdr_len", "tcp.len",
-          "udp.length", "ip.len", "ip.hdr_len", "ipv6.plen"]
+          "udp.length", "ip.len", "ip.hdr_len", "ipv6.plen", "icmp.type", "icmp.code", "icmp.ident", "icmpv6.type",
+          "icmpv6.code", "icmpv6.echo.identifier"]
 FIN, SYN, RST, PSH, ACK, URG, ECE, CWR = 1, 2, 4, 8, 16, 32, 64, 128
 TIMEOUT, ACTIVITY = 120_000_000, 5_000_000
 
@@ -48,6 +49,17 @@ def read(capture):
             p.len = int(v["ip.len"]) - int(v["ip.hdr_len"])
         else:
             p.len = int(v["ipv6.plen"])
+        # ICMP: the echo identifier (0 for other messages) and type * 256 + code; `corrected`
+        # keys ICMP flows by the identifier and shows type/code as Dst Port, as the report does.
+        p.ident, p.typecode = 0, 0
+        if p.proto == 1 and v["icmp.type"]:
+            t = int(v["icmp.type"])
+            p.typecode = t * 256 + int(v["icmp.code"])
+            p.ident = int(v["icmp.ident"], 0) if t in (0, 8) and v["icmp.ident"] else 0
+        elif p.proto == 58 and v["icmpv6.type"]:
+            t = int(v["icmpv6.type"])
+            p.typecode = t * 256 + int(v["icmpv6.code"])
+            p.ident = int(v["icmpv6.echo.identifier"], 0) if t in (128, 129) and v["icmpv6.echo.identifier"] else 0
         pkts.append(p)
     return pkts
 
@@ -98,6 +110,8 @@ def segment(pkts, mode):
     for p in pkts:
         if java and p.proto not in (6, 17):
             p.proto, p.sport, p.dport, p.len, p.hdr, p.flags = 0, 0, 0, 0, 0, 0
+        elif not java and p.proto in (1, 58):
+            p.sport = p.dport = p.ident
         key = (p.proto,) + tuple(sorted([(p.src, p.sport), (p.dst, p.dport)]))
 
         def fwd(f, q):
@@ -109,7 +123,7 @@ def segment(pkts, mode):
             elif mode == "corrected" and p.proto == 6 and p.flags & SYN and p.flags & ACK:
                 f = Flow(p, p.dst, p.dport, p.src, p.sport, None, False)
             else:
-                f = Flow(p, p.src, p.sport, p.dst, p.dport, None, True)
+                f = Flow(p, p.src, p.sport, p.dst, p.typecode if (not java and p.proto in (1, 58)) else p.dport, None, True)
             if f.id is None:
                 a, b = (f.src, f.sport), (f.dst, f.dport)
                 if mode == "2018" and signed_bytes(f.src) > signed_bytes(f.dst):

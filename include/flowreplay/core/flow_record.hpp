@@ -65,6 +65,9 @@ inline bool is_icmp(std::uint8_t l4_proto) { return l4_proto == wire::kProtoIcmp
 class FlowRecordSink {
  public:
   virtual ~FlowRecordSink() = default;
+  // A flow's first packet is about to be written: the record holds its key, start and app, and
+  // no counts yet (a synthesizer calls it; a meter has nothing to say before a record ends).
+  virtual void started(const FlowRecord& /*record*/) {}
   virtual void write(const FlowRecord& record) = 0;
   // Hands on what is buffered now (a paced sink calls it before it waits); no-op by default.
   virtual void flush() {}
@@ -80,6 +83,9 @@ class TeeSink : public FlowRecordSink {
  public:
   void add(FlowRecordSink* sink) {
     if (sink != nullptr) sinks_.push_back(sink);
+  }
+  void started(const FlowRecord& r) override {
+    for (FlowRecordSink* s : sinks_) s->started(r);
   }
   void write(const FlowRecord& r) override {
     for (FlowRecordSink* s : sinks_) s->write(r);

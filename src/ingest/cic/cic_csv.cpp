@@ -74,7 +74,13 @@ void append_cic_row(std::string& out, const CicFeatures& f, CicMode mode, const 
       case CicKind::kDouble: append_java_double(out, v.value); break;
     }
   }
-  out += (mode == CicMode::k2018 || mode == CicMode::k2020) ? ",No Label\n" : ",NeedManualLabel\n";
+  out += ',';
+  if (!f.label.empty()) {
+    out += f.label;
+    out += '\n';
+  } else {
+    out += (mode == CicMode::k2018 || mode == CicMode::k2020) ? "No Label\n" : "NeedManualLabel\n";
+  }
 }
 
 }  // namespace flowreplay

@@ -328,6 +328,7 @@ class CicFlow {
   std::uint64_t serial = 0;
   std::int64_t start = 0, last_seen = 0;
   std::uint64_t packets = 0;
+  std::string_view label;  // from the options' labeler; empty while no truth flow claims it
   bool src_is_b = false;  // the initiator (Src IP, Src Port) is the key's b endpoint
   // Corrected termination (Engelen's TCP state): FINs seen per direction, then the last ACK.
   bool fin_seen[2] = {false, false};
@@ -337,6 +338,9 @@ class CicFlow {
   [[nodiscard]] const IpAddress& dst() const { return src_is_b ? key.a : key.b; }
   [[nodiscard]] std::uint16_t src_port() const { return src_is_b ? key.b_port : key.a_port; }
   [[nodiscard]] std::uint16_t dst_port() const { return src_is_b ? key.a_port : key.b_port; }
+  // The Dst Port column: ICMP flows (keyed by their echo identifier, `corrected` only) show the
+  // first packet's type * 256 + code there, as the report's DST_PORT does.
+  [[nodiscard]] std::uint16_t shown_dst_port() const { return is_icmp(key.protocol) ? icmp_type_code_ : dst_port(); }
   // Makes (ip, port) the initiator; it is one of the key's endpoints.
   void orient(const IpAddress& ip, std::uint16_t port) { src_is_b = !(ip == key.a && port == key.a_port); }
 
@@ -348,9 +352,9 @@ class CicFlow {
   // The Flow ID column: Src-Dst-SrcPort-DstPort-Protocol, canonical by address in 2018 mode.
   [[nodiscard]] std::string id(CicMode mode) const {
     if (mode == CicMode::k2018 && signed_compare(src(), dst()) > 0) {
-      return flow_id(dst(), dst_port(), src(), src_port(), key.protocol);
+      return flow_id(dst(), shown_dst_port(), src(), src_port(), key.protocol);
     }
-    return flow_id(src(), src_port(), dst(), dst_port(), key.protocol);
+    return flow_id(src(), src_port(), dst(), shown_dst_port(), key.protocol);
   }
 
   void first(const Pkt& p, bool forward) {
@@ -361,7 +365,10 @@ class CicFlow {
     first_window_ = p.window;
     first_flags_ = p.flags;
     first_forward_ = forward;
+    if (p.raw != nullptr) icmp_type_code_ = p.raw->icmp_type_code;
   }
+  [[nodiscard]] std::uint16_t icmp_type_code() const { return icmp_type_code_; }
+  void keep_icmp_type_code(std::uint16_t type_code) { icmp_type_code_ = type_code; }
 
   // The statistics, made from the first packet on first use.
   CicStats& stats(const Quirks& q, std::int64_t activity_us) {
@@ -383,7 +390,7 @@ class CicFlow {
   CicFeatures features(const Quirks& q, std::int64_t activity_us, CicMode mode) {
     CicFeatures f;
     f.flow_id = id(mode);
-    f.src = src(), f.dst = dst(), f.src_port = src_port(), f.dst_port = dst_port(), f.protocol = key.protocol;
+    f.src = src(), f.dst = dst(), f.src_port = src_port(), f.dst_port = shown_dst_port(), f.protocol = key.protocol;
     f.start_us = start;
     stats(q, activity_us).features(f, mode, last_seen - start, packets);
     return f;
@@ -394,6 +401,7 @@ class CicFlow {
   std::uint16_t first_header_ = 0;
   std::uint16_t first_window_ = 0;
   std::uint8_t first_flags_ = 0;
+  std::uint16_t icmp_type_code_ = 0;
   bool first_forward_ = true;
   std::unique_ptr<CicStats> stats_;
 };
@@ -521,6 +529,8 @@ Pkt make_pkt(const RawPacket& r, bool protocol_zero, int direction) {
       p.protocol = 0;
       p.src_port = p.dst_port = 0;
       p.payload = 0;
+    } else if (is_icmp(r.protocol)) {  // one flow per echo identifier, as the report keys ICMP
+      p.src_port = p.dst_port = r.icmp_id;
     }
   }
   return p;
@@ -548,7 +558,9 @@ void CicMeter::emit(CicFlow& flow) {
     return;
   }
   ++emitted_;
-  sink_(flow.features(q, activity_us(), options_.mode));
+  CicFeatures f = flow.features(q, activity_us(), options_.mode);
+  if (options_.labeler != nullptr) f.label = flow.label.empty() ? std::string_view(options_.default_label) : flow.label;
+  sink_(f);
 }
 
 std::unique_ptr<CicFlow> CicMeter::remove(const FlowKey& key, std::uint64_t hash) {
@@ -561,7 +573,7 @@ void CicMeter::expire(std::int64_t now_us) {
   const std::int64_t timeout = options_.flow_timeout / 1000;
   for (CicFlow* front = by_start_.front(); front != nullptr && now_us - front->start > timeout; front = by_start_.front()) {
     std::unique_ptr<CicFlow> f = remove(front->key, FlowTable<CicFlow>::hash_of(front->key));
-    expired_[f->key] = {f->src_is_b, f->serial};
+    expired_[f->key] = {f->src_is_b, f->serial, f->icmp_type_code()};
     expired_order_.push_back({now_us, f->key, f->serial});
     emit(*f);
   }
@@ -606,6 +618,8 @@ void CicMeter::add_packet(const RawPacket& raw, int direction) {
       f.orient(raw.src, p.src_port);
     }
     f.first(p, forward);
+    if (previous != nullptr) f.keep_icmp_type_code(previous->icmp_type_code);  // the reference keeps its ports
+    if (options_.labeler != nullptr) f.label = options_.labeler->label(raw);
     by_start_.push_back(&f);
     flows_.insert(std::move(flow), hash);
   };
@@ -626,10 +640,11 @@ void CicMeter::add_packet(const RawPacket& raw, int direction) {
   if (p.t - f.start > options_.flow_timeout / 1000) {  // the hard timeout, from the flow's start
     std::unique_ptr<CicFlow> old = remove(key, hash);
     emit(*old);
-    const Orientation previous{old->src_is_b, old->serial};
+    const Orientation previous{old->src_is_b, old->serial, old->icmp_type_code()};
     start_flow(&previous);
     return;
   }
+  if (options_.labeler != nullptr && f.label.empty()) f.label = options_.labeler->label(raw);
   auto close = [&] {
     std::unique_ptr<CicFlow> done = remove(key, hash);
     emit(*done);

@@ -26,6 +26,7 @@
 #include "flowreplay/core/flow_key.hpp"
 #include "flowreplay/core/time_zone.hpp"
 #include "flowreplay/ingest/capture_loop.hpp"
+#include "flowreplay/ingest/flow_labels.hpp"
 #include "flowreplay/ingest/flow_table.hpp"
 #include "flowreplay/ingest/raw_packet.hpp"
 
@@ -39,6 +40,10 @@ struct CicOptions {
   CicMode mode = CicMode::kHead;
   Duration flow_timeout = 120 * kNanosPerSecond;     // hard cap from the flow's first packet
   Duration activity_timeout = 5 * kNanosPerSecond;   // gap that ends an active period
+  // Labels from a ground truth (ingest/flow_labels.hpp): when set, each flow's Label column is
+  // its truth flow's label, or default_label for a flow that belongs to none.
+  const FlowLabeler* labeler = nullptr;
+  std::string default_label = "BENIGN";
 };
 
 // How a value prints: an integer, a Java double, or the literal 0 of a guarded empty block.
@@ -59,6 +64,7 @@ struct CicFeatures {
   std::uint8_t protocol = 0;
   std::int64_t start_us = 0;
   std::array<CicValue, kCicValueColumns> values{};
+  std::string_view label;  // the Label column; empty: the mode's placeholder (NeedManualLabel, No Label)
 };
 
 // A packet with its direction assigned: forward when it comes from the endpoint that sent the
@@ -108,6 +114,7 @@ class CicMeter : public PacketMeter {
   struct Orientation {
     bool src_is_b = false;
     std::uint64_t serial = 0;
+    std::uint16_t icmp_type_code = 0;  // shown as Dst Port of an ICMP flow (corrected mode)
   };
   std::unordered_map<FlowKey, Orientation, FlowKeyHash> expired_;
   struct ExpiredAt {
