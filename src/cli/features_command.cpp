@@ -33,6 +33,7 @@ struct FeaturesOptions {
   std::string label_column = "APP";
   std::string default_label = "BENIGN";
   std::string label_slack = "0";
+  std::string shard;
 };
 
 // A label goes into the CSV as it is: nothing that would split or quote a field.
@@ -52,6 +53,7 @@ int run_features(const FeaturesOptions& o) {
   if (!at || *at == 0) throw UsageError("features: --activity-timeout expects a duration like 5s, got '" + o.activity_timeout + "'");
   options.flow_timeout = *ft;
   options.activity_timeout = *at;
+  options.shard = parse_shard(o.shard, "features");
   const auto zone = TimeZone::parse(o.tz);
   if (!zone) throw UsageError("features: --tz: unknown time zone '" + o.tz + "' (use UTC, +03:00, or an IANA name)");
 
@@ -88,6 +90,9 @@ int run_features(const FeaturesOptions& o) {
                 static_cast<double>(s.frames) / s.wall_seconds / 1e6);
   tail += rate;
   tail += input.filter_note();
+  if (options.shard.count > 1) {
+    tail += "; shard " + std::to_string(options.shard.index) + "/" + std::to_string(options.shard.count) + " of the flows";
+  }
   if (!o.labels.empty()) {
     tail += "; labels: " + std::to_string(labels.flows()) + " truth flows, " + std::to_string(labels.distinct_labels()) +
             " labels";
@@ -120,6 +125,7 @@ Runner add_features(CLI::App& app) {
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
   add_partial_flag(cmd, opts->no_partial);
   add_filter_option(cmd, opts->filter);
+  add_shard_option(cmd, opts->shard);
   cmd->add_option("--labels", opts->labels,
                   "Ground truth that fills the Label column: a gen report (or any CSV with its SRC_IP, DST_IP, SRC_PORT, "
                   "DST_PORT, L4_PROTO, START_TIME, END_TIME columns and a label column), .gz/.zst read as such, - for stdin. "

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "validators.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <sstream>
+
+#include "flowreplay/core/errors.hpp"
 
 namespace flowreplay::cli {
 
@@ -49,6 +52,27 @@ void add_partial_flag(CLI::App* app, bool& no_partial) {
   app->add_flag("--no-partial", no_partial,
                 "Write each output file under its own name from the start (default: NAME.partial, renamed to NAME "
                 "once the run completed, so an interrupted or failed run never leaves a complete-looking file)");
+}
+
+void add_shard_option(CLI::App* app, std::string& shard) {
+  app->add_option("--shard", shard,
+                  "Only the flows of shard K of N (K/N, 0 <= K < N): flows are split by a stable hash of their key, so "
+                  "the N shards' outputs together are the whole output (docs/cli.md); for one task per shard");
+}
+
+Shard parse_shard(const std::string& text, const std::string& command) {
+  if (text.empty()) return {};
+  const std::size_t slash = text.find('/');
+  std::uint32_t k = 0;
+  std::uint32_t n = 0;
+  const char* end = text.data() + text.size();
+  const bool ok = slash != std::string::npos &&
+                  std::from_chars(text.data(), text.data() + slash, k).ptr == text.data() + slash && slash > 0 &&
+                  std::from_chars(text.data() + slash + 1, end, n).ptr == end && slash + 1 < text.size() && n >= 1 &&
+                  n <= 65536 && k < n && std::isdigit(static_cast<unsigned char>(text[0])) != 0 &&
+                  std::isdigit(static_cast<unsigned char>(text[slash + 1])) != 0;
+  if (!ok) throw UsageError(command + ": --shard expects K/N with 0 <= K < N <= 65536, such as 0/4, got '" + text + "'");
+  return {k, n};
 }
 
 std::string help_footer(const std::string& examples) {

@@ -2,6 +2,7 @@
 #include "flowreplay/core/flow_key.hpp"
 
 #include <tuple>
+#include <utility>
 
 namespace flowreplay {
 
@@ -31,6 +32,21 @@ std::size_t FlowKeyHash::operator()(const FlowKey& k) const {
     h *= 0xff51afd7ed558ccdULL;
   }
   return static_cast<std::size_t>(h ^ (h >> 32));
+}
+
+std::uint64_t shard_hash(const FlowKey& k) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64: offset basis and prime
+  auto mix = [&h](std::uint8_t byte) {
+    h ^= byte;
+    h *= 0x100000001b3ULL;
+  };
+  for (const auto& [ip, port] : {std::pair{&k.a, k.a_port}, std::pair{&k.b, k.b_port}}) {
+    for (std::size_t i = 0; i < ip->size(); ++i) mix(ip->data()[i]);
+    mix(static_cast<std::uint8_t>(port >> 8));
+    mix(static_cast<std::uint8_t>(port & 0xff));
+  }
+  mix(k.protocol);
+  return h;
 }
 
 }  // namespace flowreplay

@@ -37,5 +37,20 @@ TEST(FlowKey, DirectionRule) {
   EXPECT_TRUE(from_initiator(initiator, ip("10.0.0.1"), 4001, true));
 }
 
+// The shard hash is FNV-1a 64 over the documented bytes; the expected values were computed with
+// Python (ipaddress.packed + port.to_bytes(2, "big") per endpoint, then the protocol byte).
+TEST(FlowKey, ShardHashIsFnv1aOfTheDocumentedBytes) {
+  EXPECT_EQ(shard_hash(FlowKey::of(ip("10.0.0.2"), 80, ip("10.0.0.1"), 40000, 6)), 0x5311fd22ab35b4c6ULL);
+  EXPECT_EQ(shard_hash(FlowKey::of(ip("2001:db8::2"), 1234, ip("2001:db8::1"), 53, 17)), 0x55c2632748f568b0ULL);
+  const FlowKey k = FlowKey::of(ip("10.0.0.1"), 40000, ip("10.0.0.2"), 80, 6);
+  EXPECT_EQ(shard_hash(k), shard_hash(FlowKey::of(ip("10.0.0.2"), 80, ip("10.0.0.1"), 40000, 6)));
+  const Shard whole;
+  EXPECT_TRUE(whole.keeps(k));
+  int kept = 0;
+  for (std::uint32_t i = 0; i < 5; ++i) kept += Shard{i, 5}.keeps(k) ? 1 : 0;
+  EXPECT_EQ(kept, 1);
+  EXPECT_TRUE((Shard{static_cast<std::uint32_t>(0x5311fd22ab35b4c6ULL % 7), 7}.keeps(k)));
+}
+
 }  // namespace
 }  // namespace flowreplay

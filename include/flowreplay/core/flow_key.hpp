@@ -37,6 +37,18 @@ struct FlowKeyHash {
   std::size_t operator()(const FlowKey& k) const;
 };
 
+// A stable partition of flows (--shard K/N), the same on every machine and in every release:
+// FNV-1a 64 over the key's lower endpoint, its higher endpoint and the protocol number, an
+// endpoint being its address in network order (4 or 16 bytes) then its port (2 bytes, big
+// endian), endpoints ordered by (address bytes, port) as FlowKey::of orders them. docs/cli.md.
+std::uint64_t shard_hash(const FlowKey& k);
+
+struct Shard {
+  std::uint32_t index = 0;  // K, 0 <= K < N
+  std::uint32_t count = 1;  // N; 1 keeps every flow
+  [[nodiscard]] bool keeps(const FlowKey& k) const { return count <= 1 || shard_hash(k) % count == index; }
+};
+
 // One side of a flow: the address and port (or ICMP identifier) a packet comes from.
 struct Endpoint {
   IpAddress ip;

@@ -574,7 +574,9 @@ void CicMeter::expire(std::int64_t now_us) {
   for (CicFlow* front = by_start_.front(); front != nullptr && now_us - front->start > timeout; front = by_start_.front()) {
     std::unique_ptr<CicFlow> f = remove(front->key, FlowTable<CicFlow>::hash_of(front->key));
     expired_[f->key] = {f->src_is_b, f->serial, f->icmp_type_code()};
-    expired_order_.push_back({now_us, f->key, f->serial});
+    // Remembered from the instant the flow timed out, not from the packet that noticed it, so
+    // that a shard (which sees fewer packets) forgets it when the whole capture would.
+    expired_order_.push_back({f->start + timeout, f->key, f->serial});
     emit(*f);
   }
   // Orientation memory is kept for an hour of trace time, so it stays bounded on long captures.
@@ -592,11 +594,12 @@ void CicMeter::add(const RawPacket& raw, bool forward) { add_packet(raw, forward
 void CicMeter::add_packet(const RawPacket& raw, int direction) {
   const Quirks& q = quirks_for(options_.mode);
   const Pkt p = make_pkt(raw, q.protocol_zero, direction);
+  const FlowKey key = FlowKey::of(raw.src, p.src_port, raw.dst, p.dst_port, p.protocol);
+  if (!options_.shard.keeps(key)) return;  // another shard's flow: not even its time is seen
   if (p.t < last_us_) ++out_of_order_;
   last_us_ = std::max(last_us_, p.t);
   expire(p.t);
 
-  const FlowKey key = FlowKey::of(raw.src, p.src_port, raw.dst, p.dst_port, p.protocol);
   const std::uint64_t hash = FlowTable<CicFlow>::hash_of(key);
   auto start_flow = [&](const Orientation* previous) {
     auto flow = std::make_unique<CicFlow>();

@@ -44,6 +44,10 @@ struct CicOptions {
   // its truth flow's label, or default_label for a flow that belongs to none.
   const FlowLabeler* labeler = nullptr;
   std::string default_label = "BENIGN";
+  // Only the flows of this shard are metered (--shard K/N; core/flow_key.hpp), by the meter's own
+  // key: in the reference modes anything but TCP/UDP is protocol 0 without ports, in corrected
+  // ICMP is keyed by its echo identifier. The N shards' rows together are the whole's.
+  Shard shard;
 };
 
 // How a value prints: an integer, a Java double, or the literal 0 of a guarded empty block.

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: MIT
+"""features --shard K/N: the N shards' rows together are the whole output's rows, exactly, in every
+mode, for N = 1, 2 and 7; and each row lies in the shard that docs/cli.md's hash names, computed
+here: FNV-1a 64 over the lower endpoint, the higher endpoint (address bytes, then the port as two
+big-endian bytes; endpoints ordered by address bytes, then port) and the protocol number, of the
+meter's key (ICMP in corrected mode: the echo identifier, shown as Src Port, on both sides).
+Usage: features_shard_test.py FLOWREPLAY SOURCE_DIR
+"""
+import csv
+import io
+import ipaddress
+import os
+import sys
+
+from tshark_util import Checker, run, tmpdir
+
+binary, source = sys.argv[1], sys.argv[2]
+c = Checker("features_shard")
+d = tmpdir()
+
+
+def fnv1a(data):
+    h = 0xcbf29ce484222325
+    for b in data:
+        h ^= b
+        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def shard_of(row, mode, n):
+    proto = int(row["Protocol"])
+    sport, dport = int(row["Src Port"]), int(row["Dst Port"])
+    if mode == "corrected" and proto in (1, 58):
+        dport = sport  # keyed by the echo identifier on both sides
+    ends = sorted([(ipaddress.ip_address(row["Src IP"]).packed, sport), (ipaddress.ip_address(row["Dst IP"]).packed, dport)])
+    data = b"".join(addr + port.to_bytes(2, "big") for addr, port in ends) + bytes([proto])
+    return fnv1a(data) % n
+
+
+def rows(args):
+    r = run([binary, "features", "-q", *args])
+    if r.returncode != 0:
+        raise AssertionError(f"features {args} failed: {r.stderr}")
+    lines = r.stdout.splitlines()
+    return lines[0], lines[1:]
+
+
+for config, name in ((None, "default mix"), (os.path.join(source, "configs", "ipv6-vlan.yaml"), "ipv6-vlan")):
+    cap = os.path.join(d, "g.pcapng")
+    cfg = ["--config", config] if config else []
+    r = run([binary, "gen", "-q", "--flows", "2000", "--seed", "5", *cfg, "--pcap", cap])
+    c.equal(r.returncode, 0, f"{name}: gen writes the capture")
+    for mode in ("head", "2020", "2018", "corrected"):
+        header, whole = rows(["--cic", mode, cap])
+        c.check(len(whole) > 500, f"{name}, {mode}: {len(whole)} rows in the whole")
+        for n in (1, 2, 7):
+            union, misplaced, sizes = [], 0, []
+            for k in range(n):
+                h, part = rows(["--cic", mode, "--shard", f"{k}/{n}", cap])
+                if h != header:
+                    raise AssertionError("a shard's header differs")
+                sizes.append(len(part))
+                union += part
+                for row in csv.DictReader(io.StringIO("\n".join([h] + part))):
+                    misplaced += shard_of(row, mode, n) != k
+            c.check(sorted(union) == sorted(whole),
+                    f"{name}, {mode}: the {n} shards together are the whole ({len(union)} rows against {len(whole)})")
+            c.equal(misplaced, 0, f"{name}, {mode}, N={n}: every row is in the shard the documented hash names")
+            if n == 7:
+                c.check(min(sizes) > len(whole) / 7 / 2, f"{name}, {mode}: 7 shards are balanced ({sizes})")
+
+for bad in ("2/2", "1", "-1/2", "1/0", "a/b", "0/70000", "/2", "1/"):
+    r = run([binary, "features", "-q", "--shard", bad, os.path.join(d, "g.pcapng")])
+    c.check(r.returncode == 2 and "--shard expects K/N" in r.stderr, f"--shard {bad!r} is refused with exit 2")
+c.done()
