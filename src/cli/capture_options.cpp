@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "validators.hpp"
 #include "flowreplay/core/errors.hpp"
 
 namespace flowreplay::cli {
@@ -29,6 +30,7 @@ MeterOptions meter_options(const MeterCliOptions& o, const std::string& command)
   }
   mo.active_timeout = *active;
   mo.inactive_timeout = *inactive;
+  mo.shard = parse_shard(o.shard, command);
   return mo;
 }
 

@@ -18,6 +18,7 @@ namespace flowreplay::cli {
 struct MeterCliOptions {
   std::string active = "300s";  // empty: no active timeout
   std::string inactive = "30s";
+  std::string shard;  // --shard K/N, for the commands that register it (add_shard_option)
 };
 
 // Registers --active-timeout and --inactive-timeout.

@@ -82,6 +82,7 @@ Runner add_export(CLI::App& app) {
   cmd->add_option("capture", opts->input, "pcap or pcapng file, or - for stdin")->required();
   cmd->add_option("-r,--report", opts->report, "Also write the records as a CSV report (docs/output.md columns)");
   add_meter_options(cmd, opts->meter, "A long flow is cut into records of at most this long (default 300s)");
+  add_shard_option(cmd, opts->meter.shard);
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on stderr");
   add_partial_flag(cmd, opts->no_partial);
   add_filter_option(cmd, opts->filter);

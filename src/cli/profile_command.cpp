@@ -25,7 +25,7 @@ namespace {
 struct ProfileCommandOptions {
   std::string input;
   std::string output = "-";
-  MeterCliOptions meter{"", "30s"};  // like ft-profiler, which merges records an active timeout cut
+  MeterCliOptions meter{"", "30s", ""};  // like ft-profiler, which merges records an active timeout cut
   bool addresses = false;
   int time_decimals = 0;
   std::uint64_t memory_mib = 2048;
@@ -165,7 +165,10 @@ int run_records_profile(const ProfileCommandOptions& o, InputKind kind) {
 }
 
 int run_profile(const ProfileCommandOptions& o) {
-  if (const InputKind kind = input_kind(o.input); kind != InputKind::kCapture) return run_records_profile(o, kind);
+  if (const InputKind kind = input_kind(o.input); kind != InputKind::kCapture) {
+    if (!o.meter.shard.empty()) throw UsageError("profile: --shard applies to captures (their packets are split by flow)");
+    return run_records_profile(o, kind);
+  }
   const MeterOptions mo = meter_options(o.meter, "profile");
   auto input = open_capture(o.input, o.filter);
   ProfileOutput out = open_output(o);
@@ -202,6 +205,7 @@ Runner add_profile(CLI::App& app) {
                     "Captures: cut a long flow into records of at most this long (default: never, as ft-profiler merges "
                     "the records an exporter's active timeout cut). Flow records: the exporter's active timeout, whose cuts "
                     "are merged (default 300s, ft-profiler's -a)");
+  add_shard_option(cmd, opts->meter.shard);
   cmd->add_option("--memory", opts->memory_mib,
                   "Flow records: MiB of flow cache (256 bytes a flow, ft-profiler's -m; default 2048); when full, the "
                   "longest idle flow is written early (counted)")

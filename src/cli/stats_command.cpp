@@ -41,7 +41,7 @@ struct StatsCommandOptions {
   std::string format = "auto";
   std::string output = "-";
   std::string summary;
-  MeterCliOptions meter{"", "30s"};  // as `profile` meters a capture
+  MeterCliOptions meter{"", "30s", ""};  // as `profile` meters a capture
   std::string filter;
   std::string tz = "UTC";
   bool quiet = false;

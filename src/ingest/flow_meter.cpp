@@ -63,6 +63,7 @@ void FlowMeter::add(const RawPacket& p) {
   const std::uint16_t sp = icmp ? p.icmp_id : p.src_port;
   const std::uint16_t dp = icmp ? p.icmp_id : p.dst_port;  // the identifier on both sides: one echo flow
   const FlowKey key = FlowKey::of(p.src, sp, p.dst, dp, p.protocol);
+  if (!options_.shard.keeps(key)) return;
   const std::uint64_t hash = FlowTable<Flow>::hash_of(key);
   Flow* f = flows_.find(key, hash);
   // The flow goes on in a new record after an active timeout, facing the way the flow does.

@@ -47,8 +47,9 @@ def _ms(text):
     return int(round(dt.timestamp() * 1000))
 
 
-def ipfixdump_records(path):
-    """Every data record of an IPFIX file (or a saved TCP stream), as ipfixDump decodes it."""
+def ipfixdump_records(path, extra=()):
+    """Every data record of an IPFIX file (or a saved TCP stream), as ipfixDump decodes it; the
+    fields named in `extra` (e.g. flowEndReason) are added to each record's tuple."""
     out = subprocess.run(["ipfixDump", "-i", path, "-d"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env=dict(os.environ, TZ="UTC"), check=False).stdout
     recs = collections.Counter()
@@ -65,7 +66,7 @@ def ipfixdump_records(path):
             sp, dp = 0, int(fields.get("icmpTypeCodeIPv4") or fields["icmpTypeCodeIPv6"])
         recs[(str(ipaddress.ip_address(src)), sp, str(ipaddress.ip_address(dst)), dp, proto,
               int(fields["packetDeltaCount"]), int(fields["octetDeltaCount"]), _ms(fields["flowStartMilliseconds"]),
-              _ms(fields["flowEndMilliseconds"]))] += 1
+              _ms(fields["flowEndMilliseconds"])) + tuple(fields.get(e) for e in extra)] += 1
         fields.clear()
 
     for line in out.splitlines():

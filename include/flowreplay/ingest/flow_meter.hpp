@@ -22,6 +22,9 @@ struct MeterOptions {
   Duration active_timeout = 300 * kNanosPerSecond;
   Duration inactive_timeout = 30 * kNanosPerSecond;
   Duration closed_timeout = 1 * kNanosPerSecond;  // after FIN+FIN or RST: room for the last ACK
+  // Only the flows of this shard get records (--shard K/N). Every packet still moves the clock,
+  // so each record ends as it would in the whole run (same times, same end reason).
+  Shard shard;
 };
 
 class FlowMeter : public PacketMeter {

@@ -1,21 +1,25 @@
 # SPDX-License-Identifier: MIT
-"""features --shard K/N: the N shards' rows together are the whole output's rows, exactly, in every
-mode, for N = 1, 2 and 7; and each row lies in the shard that docs/cli.md's hash names, computed
+"""--shard K/N: the N shards' outputs together are the whole output, exactly, for N = 1, 2 and 7.
+features: every mode, and each row lies in the shard that docs/cli.md's hash names, computed
 here: FNV-1a 64 over the lower endpoint, the higher endpoint (address bytes, then the port as two
 big-endian bytes; endpoints ordered by address bytes, then port) and the protocol number, of the
 meter's key (ICMP in corrected mode: the echo identifier, shown as Src Port, on both sides).
-Usage: features_shard_test.py FLOWREPLAY SOURCE_DIR
+profile: the rows (same time zero in every shard); export: the IPFIX records as ipfixDump reads
+them, with their flowEndReason.
+Usage: shard_test.py FLOWREPLAY SOURCE_DIR
 """
+import collections
 import csv
 import io
 import ipaddress
 import os
 import sys
 
+from flow_records import ipfixdump_records
 from tshark_util import Checker, run, tmpdir
 
 binary, source = sys.argv[1], sys.argv[2]
-c = Checker("features_shard")
+c = Checker("shard")
 d = tmpdir()
 
 
@@ -68,6 +72,31 @@ for config, name in ((None, "default mix"), (os.path.join(source, "configs", "ip
             c.equal(misplaced, 0, f"{name}, {mode}, N={n}: every row is in the shard the documented hash names")
             if n == 7:
                 c.check(min(sizes) > len(whole) / 7 / 2, f"{name}, {mode}: 7 shards are balanced ({sizes})")
+
+cap = os.path.join(d, "g.pcapng")  # the ipv6-vlan capture
+for n in (1, 2, 7):
+    whole = run([binary, "profile", "-q", cap, "-o", "-"]).stdout.splitlines()
+    union = []
+    for k in range(n):
+        r = run([binary, "profile", "-q", "--shard", f"{k}/{n}", cap, "-o", "-"])
+        c.equal(r.returncode, 0, f"profile --shard {k}/{n} runs")
+        union += r.stdout.splitlines()[1:]
+    c.check(len(whole) > 1000 and sorted(union) == sorted(whole[1:]),
+            f"profile: the {n} shards' rows together are the whole's ({len(union)} against {len(whole) - 1})")
+    ipfix = os.path.join(d, "whole.ipfix")
+    run([binary, "export", "-q", cap, "--ipfix-file", ipfix, "--inactive-timeout", "50ms"])
+    want = ipfixdump_records(ipfix, ("flowEndReason",))
+    got = collections.Counter()
+    for k in range(n):
+        part = os.path.join(d, f"shard{k}.ipfix")
+        r = run([binary, "export", "-q", "--shard", f"{k}/{n}", cap, "--ipfix-file", part, "--inactive-timeout", "50ms"])
+        c.equal(r.returncode, 0, f"export --shard {k}/{n} runs")
+        got += ipfixdump_records(part, ("flowEndReason",))
+    reasons = collections.Counter(key[-1] for key in want.elements())
+    c.check(sum(want.values()) > 1000 and len(reasons) >= 2 and got == want,
+            f"export: the {n} shards' IPFIX records, end reasons included ({dict(reasons)}), are the whole's")
+r = run([binary, "profile", "-q", "--shard", "0/2", os.path.join(d, "whole.ipfix")])
+c.check(r.returncode == 2 and "--shard applies to captures" in r.stderr, "profile --shard of flow records is refused")
 
 for bad in ("2/2", "1", "-1/2", "1/0", "a/b", "0/70000", "/2", "1/"):
     r = run([binary, "features", "-q", "--shard", bad, os.path.join(d, "g.pcapng")])
