@@ -5,8 +5,8 @@
 set -euo pipefail
 
 build_deps=(cmake g++ clang-14 libclang-rt-14-dev libfuzzer-14-dev make pkg-config help2man libpcap-dev libfixbuf-dev libyaml-cpp-dev libcli11-dev zlib1g-dev libzstd-dev libxdp-dev libbpf-dev
-            libgtest-dev libgmock-dev libbenchmark-dev)
-test_tools=(tshark wireshark-common nfdump libfixbuf-tools tcpdump tcpreplay libndpi-bin iproute2 util-linux python3 tzdata clang-tidy gzip zstd chromium fonts-dejavu-core)
+            libgtest-dev libgmock-dev libbenchmark-dev python3-dev pybind11-dev)
+test_tools=(tshark wireshark-common nfdump libfixbuf-tools tcpdump tcpreplay libndpi-bin iproute2 util-linux python3 tzdata clang-tidy gzip zstd chromium fonts-dejavu-core python3-numpy python3-pandas python3-pytest python3-distributed)
 
 missing=()
 for p in "${build_deps[@]}" "${test_tools[@]}"; do
