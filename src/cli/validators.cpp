@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "validators.hpp"
 
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -62,17 +61,9 @@ void add_shard_option(CLI::App* app, std::string& shard) {
 
 Shard parse_shard(const std::string& text, const std::string& command) {
   if (text.empty()) return {};
-  const std::size_t slash = text.find('/');
-  std::uint32_t k = 0;
-  std::uint32_t n = 0;
-  const char* end = text.data() + text.size();
-  const bool ok = slash != std::string::npos &&
-                  std::from_chars(text.data(), text.data() + slash, k).ptr == text.data() + slash && slash > 0 &&
-                  std::from_chars(text.data() + slash + 1, end, n).ptr == end && slash + 1 < text.size() && n >= 1 &&
-                  n <= 65536 && k < n && std::isdigit(static_cast<unsigned char>(text[0])) != 0 &&
-                  std::isdigit(static_cast<unsigned char>(text[slash + 1])) != 0;
-  if (!ok) throw UsageError(command + ": --shard expects K/N with 0 <= K < N <= 65536, such as 0/4, got '" + text + "'");
-  return {k, n};
+  const auto shard = Shard::parse(text);
+  if (!shard) throw UsageError(command + ": --shard expects K/N with 0 <= K < N <= 65536, such as 0/4, got '" + text + "'");
+  return *shard;
 }
 
 std::string help_footer(const std::string& examples) {

@@ -49,4 +49,22 @@ std::uint64_t shard_hash(const FlowKey& k) {
   return h;
 }
 
+std::optional<Shard> Shard::parse(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == text.size()) return std::nullopt;
+  auto whole = [](std::string_view digits, std::uint32_t& out) {
+    if (digits.size() > 5) return false;  // 65536 at most
+    out = 0;
+    for (const char c : digits) {
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + static_cast<std::uint32_t>(c - '0');
+    }
+    return true;
+  };
+  Shard s;
+  if (!whole(text.substr(0, slash), s.index) || !whole(text.substr(slash + 1), s.count)) return std::nullopt;
+  if (s.count == 0 || s.count > 65536 || s.index >= s.count) return std::nullopt;
+  return s;
+}
+
 }  // namespace flowreplay

@@ -93,19 +93,9 @@ py::dict features(const std::string& path, const std::string& cic, const std::op
   CicOptions options;
   options.mode = mode;
   if (shard) {
-    const auto slash = shard->find('/');
-    unsigned long k = 0;
-    unsigned long n = 0;
-    try {
-      k = std::stoul(shard->substr(0, slash));
-      n = std::stoul(shard->substr(slash + 1));
-    } catch (const std::exception&) {
-      n = 0;
-    }
-    if (slash == std::string::npos || n == 0 || n > 65536 || k >= n) {
-      throw UsageError("features: shard expects K/N with 0 <= K < N <= 65536, such as 0/4, got '" + *shard + "'");
-    }
-    options.shard = {static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(n)};
+    const auto parsed = Shard::parse(*shard);
+    if (!parsed) throw UsageError("features: shard expects K/N with 0 <= K < N <= 65536, such as 0/4, got '" + *shard + "'");
+    options.shard = *parsed;
   }
   FlowLabels truth;
   FeatureColumns c;

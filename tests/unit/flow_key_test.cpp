@@ -52,5 +52,16 @@ TEST(FlowKey, ShardHashIsFnv1aOfTheDocumentedBytes) {
   EXPECT_TRUE((Shard{static_cast<std::uint32_t>(0x5311fd22ab35b4c6ULL % 7), 7}.keeps(k)));
 }
 
+TEST(FlowKey, ShardsParseAsKSlashN) {
+  const auto s = Shard::parse("3/7");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->index, 3u);
+  EXPECT_EQ(s->count, 7u);
+  EXPECT_TRUE(Shard::parse("65535/65536"));
+  for (const char* bad : {"7/7", "1", "/2", "1/", "-1/2", "+1/2", "1/0", "a/b", "0/65537", "0/100000", "1 /2", "00000001/2"}) {
+    EXPECT_FALSE(Shard::parse(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace flowreplay

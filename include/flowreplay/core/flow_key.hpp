@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
+#include <string_view>
 
 #include "flowreplay/core/address.hpp"
 
@@ -47,6 +49,8 @@ struct Shard {
   std::uint32_t index = 0;  // K, 0 <= K < N
   std::uint32_t count = 1;  // N; 1 keeps every flow
   [[nodiscard]] bool keeps(const FlowKey& k) const { return count <= 1 || shard_hash(k) % count == index; }
+  // "K/N": digits, a slash, digits, with 0 <= K < N <= 65536; nullopt otherwise.
+  static std::optional<Shard> parse(std::string_view text);
 };
 
 // One side of a flow: the address and port (or ICMP identifier) a packet comes from.
