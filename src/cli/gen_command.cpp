@@ -53,7 +53,7 @@ struct GenOptions {
   std::string format;
   std::string report;
   std::string features;           // CICFlowMeter features of the synthesized traffic, labelled with APP
-  std::string cic = "head";
+  std::string cic;                // --cic as given; head when empty
   std::optional<std::uint64_t> flows;
   std::string duration;
   std::optional<std::uint64_t> seed;
@@ -127,6 +127,7 @@ int run_gen(const GenOptions& o) {
     }
     config.start_time = *t;
   }
+  if (!o.cic.empty() && o.features.empty()) throw UsageError("gen: --cic sets the mode of --features; give --features FILE with it");
   if (!o.profile.empty() && !o.model.empty()) throw UsageError("gen: --profile and --model are two sources of flows; give one");
   if (!o.profile.empty() && (o.flows || !o.duration.empty())) {
     throw UsageError("gen: --profile generates every record of the profile; --flows and --duration do not apply");
@@ -219,7 +220,7 @@ int run_gen(const GenOptions& o) {
   PacketSink* frames = sink.get();
   if (!o.features.empty()) {
     CicOptions co;
-    co.mode = *cic_mode_from_name(o.cic);
+    co.mode = *cic_mode_from_name(o.cic.empty() ? "head" : o.cic);
     co.labeler = &labels;
     features = std::make_unique<CicCsvOutput>(o.features, co.mode, TimeZone{}, !o.no_partial);
     meter = std::make_unique<CicMeter>(co, features->sink());
@@ -286,7 +287,8 @@ int run_gen(const GenOptions& o) {
                  static_cast<unsigned long long>(s.peak_active_flows), wrote.c_str(), wall,
                  static_cast<double>(s.packets) / wall / 1e6, byte_rate.c_str());
     if (meter) {
-      std::fprintf(stderr, "  features (--cic %s): %llu flows written to %s, labelled with their APP%s\n", o.cic.c_str(),
+      std::fprintf(stderr, "  features (--cic %s): %llu flows written to %s, labelled with their APP%s\n",
+                   o.cic.empty() ? "head" : o.cic.c_str(),
                    static_cast<unsigned long long>(meter->flows_emitted()), o.features == "-" ? "<stdout>" : o.features.c_str(),
                    meter->flows_dropped_single() > 0
                        ? (", " + std::to_string(meter->flows_dropped_single()) + " one-packet flows left out as CICFlowMeter does").c_str()

@@ -105,6 +105,10 @@ c.check(pipe.stdout.strip() == "1" and "Broken pipe" in pipe.stderr,
         f"closed pipe -> exit 1: {pipe.stderr.strip()!r}")
 r = run([binary, "gen"])
 c.check(r.returncode == 2 and "--pcap" in r.stderr, "gen without an output -> exit 2 with a hint")
+out_cic = os.path.join(d, "cic.pcapng")
+r = gen("--pcap", out_cic, "--cic", "2018", "--flows", "5")
+c.check(r.returncode == 2 and "--features" in r.stderr and "\n" not in r.stderr.strip() and not os.path.exists(out_cic),
+        f"--cic without --features -> exit 2, nothing written: {r.stderr.strip()!r}")
 r = run([binary, "gen", "--flows", "zero", "--pcap", "x"])
 c.equal(r.returncode, 2, "a malformed option value -> exit 2")
 r = run([binary, "--version"])
