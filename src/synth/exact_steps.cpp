@@ -135,6 +135,7 @@ std::unique_ptr<Timeline[]> timelines(const ExactFlow& x, Timestamp start, bool 
 // each side opens with its message.
 class SizeDraw {
  public:
+  SizeDraw() = default;
   // `tilts` holds the histogram tilted to each mean frame; the draw takes this direction's.
   SizeDraw(const std::vector<SizeBin>& bins, SizeTilts& tilts, std::uint32_t overhead, std::uint32_t max_payload,
            std::uint64_t bytes, std::uint64_t packets, std::uint32_t first, std::uint64_t seed)
@@ -169,12 +170,12 @@ class SizeDraw {
   }
 
  private:
-  const std::vector<SizeBin>* bins_;
-  std::uint32_t overhead_;
-  std::uint32_t max_;
-  std::uint32_t first_min_;
-  std::uint64_t left_;
-  std::uint64_t packets_;
+  const std::vector<SizeBin>* bins_ = nullptr;
+  std::uint32_t overhead_ = 0;
+  std::uint32_t max_ = 0;
+  std::uint32_t first_min_ = 0;
+  std::uint64_t left_ = 0;
+  std::uint64_t packets_ = 0;
   Rng rng_;
   bool first_ = true;
   const double* cumulative_ = nullptr;  // tilted bin weights, summed; shared (SizeTilts)
@@ -184,149 +185,237 @@ constexpr std::uint64_t kSizeStream = 0x512e;
 
 }  // namespace
 
-Steps FlowPlanner::exact() {
-  const ExactFlow& x = spec_.target;
-  const bool tcp = spec_.l4 == wire::kProtoTcp;
-  const bool icmp = spec_.l4 == wire::kProtoIcmp || spec_.l4 == wire::kProtoIcmpv6;
-  const ExactHeaders h = exact_headers(x, spec_.l4, spec_.client.is_v6(), layout_.mtu);
-  const std::uint64_t total = x.packets[kFwd] + x.packets[kRev];
-  if (total == 0) co_return;
+// Everything exact() keeps from one packet to the next, in one block, so that the synthesizer
+// warms it with a few prefetches while it writes the flow's previous packet. (As the
+// coroutine's own locals, with lambdas holding a pointer to each variable they use, the same
+// state spread over 18 cache lines of the frame.) The constructor does the set-up; the
+// coroutine below keeps only the order of the packets.
+class FlowPlanner::Exact {
+ public:
+  explicit Exact(FlowPlanner& planner);
 
-  // The opening and closing packets of the shape; everything between is "middle".
-  const bool opens = x.shape == ExactShape::kFull || x.shape == ExactShape::kHandshake;
-  const bool closes = x.shape == ExactShape::kFull;
-  const std::uint64_t head = x.shape == ExactShape::kAttempt ? total : opens ? 2 : 0;
-  std::uint64_t middle[2];
-  std::uint64_t payload_bytes[2];  // each direction's payload, headers taken off
+  // Every packet but the first: the clock moves past the gap before it.
+  void step() {
+    if (emitted_ > 0) advance(emitted_ - 1);
+    ++emitted_;
+  }
+  // A TCP segment of `dir` at the clock's time, with `payload` bytes (PSH when there are some).
+  void segment(std::uint8_t dir, std::uint8_t flags, std::uint32_t payload) {
+    p_.tcp_packet(dir, t, flags, nxt[dir], (flags & wire::kTcpAck) ? nxt[1 - dir] : 0);
+    if (payload > 0) p_.pkt_.tcp_flags |= wire::kTcpPsh;
+    finish(dir, payload);
+  }
+  // A data packet of `dir` (a TCP segment, a UDP datagram or an ICMP echo message) carrying the
+  // next size its direction draws.
+  void data(std::uint8_t dir) {
+    const std::uint32_t payload = sizes_[dir].next();
+    if (tcp_) {
+      segment(dir, wire::kTcpAck, payload);
+    } else {
+      datagram(dir, payload);
+    }
+  }
+  // The next packet of the middle (between the opening and the closing), of `dir`.
+  void middle_packet(std::uint8_t dir) {
+    step();
+    ++done[dir];
+    data(dir);
+  }
+
+  Timestamp t;                     // the time of the packet being planned
+  std::uint32_t nxt[2];            // next sequence number of each side
+  std::uint64_t middle[2];         // each direction's packets between the opening and the closing
+  std::uint64_t done[2] = {0, 0};  // of those, planned
+  bool opens;                      // a handshake (SYN, SYN-ACK) first
+  bool closes;                     // FIN, FIN, ACK last
+
+ private:
+  // Handshake and teardown gaps are rtt_gap_; the variable ones share variable_span_ by random
+  // weights (gap_weight), drawn twice from one seed: their sum first (in the constructor), then
+  // one by one here.
+  void advance(std::uint64_t gap) {
+    const bool is_fixed = gap < fixed_head_ || gap >= gaps_ - fixed_tail_ || variable_ == 0;
+    if (is_fixed) {
+      t += variable_ == 0 ? mean_gap_ + (gap < static_cast<std::uint64_t>(span_ - mean_gap_ * static_cast<Duration>(gaps_)) ? 1 : 0)
+                          : rtt_gap_;
+      return;
+    }
+    if (variable_done_ == 0) variable_from_ = t;
+    cum_ += gap_weight(weights_, sparse_);
+    ++variable_done_;
+    t = variable_done_ == variable_
+            ? variable_from_ + variable_span_
+            : variable_from_ + static_cast<Duration>(static_cast<double>(variable_span_) * (cum_ / weight_sum_));
+  }
+  void datagram(std::uint8_t dir, std::uint32_t payload) {
+    p_.pkt_ = PlannedPacket{};
+    p_.pkt_.time = t;
+    p_.pkt_.dir = dir;
+    if (icmp_) {
+      if (dir == kFwd || icmp_seq_ == 0) ++icmp_seq_;
+      p_.pkt_.icmp_seq = icmp_seq_;
+    }
+    finish(dir, payload);
+  }
+  void finish(std::uint8_t dir, std::uint32_t payload) {
+    PlannedPacket& pkt = p_.pkt_;
+    if (tcp_) {
+      pkt.no_options = !tcp_options_;
+      if ((pkt.tcp_flags & wire::kTcpSyn) == 0) pkt.window = tcp_options_ ? kScaledWindow : kPlainWindow;
+    }
+    pkt.payload_len = payload;
+    if (payload > 0) {
+      pkt.msg = message_[dir];
+      // Past the head, the position in the pool wraps (the head is read once).
+      const std::uint64_t skip = head_len_[dir];
+      if (offset_[dir] < skip) {
+        pkt.msg_offset = static_cast<std::uint32_t>(offset_[dir]);
+      } else {
+        const std::uint64_t at = (base_[dir] + offset_[dir] - skip) % pool_;
+        pkt.msg_offset = static_cast<std::uint32_t>(skip + at);
+        p_.opaque_->prefetch(at);  // read when the packet is written, after other flows' packets
+      }
+      offset_[dir] += payload;
+      if (tcp_) nxt[dir] += payload;
+    }
+  }
+
+  FlowPlanner& p_;
+  std::uint64_t emitted_ = 0;  // packets planned
+  std::uint64_t gaps_;
+  std::uint64_t fixed_head_;
+  std::uint64_t fixed_tail_;
+  std::uint64_t variable_;
+  std::uint64_t variable_done_ = 0;
+  Duration span_;
+  Duration mean_gap_;
+  Duration rtt_gap_;
+  Duration variable_span_;
+  Timestamp variable_from_ = 0;
+  double weight_sum_ = 0;
+  double cum_ = 0;
+  Rng weights_;
+  bool sparse_;
+  bool tcp_;
+  bool icmp_;
+  bool tcp_options_;
+  std::uint16_t icmp_seq_ = 0;
+  // The payload: each direction's dialogue head (the first head_len_ bytes of message_), then
+  // opaque bytes of the pool from a place of its own (base_).
+  std::uint32_t head_len_[2] = {0, 0};
+  std::uint64_t pool_;
+  std::uint64_t base_[2];
+  std::uint64_t offset_[2] = {0, 0};  // payload bytes sent so far each way
+  const Message* message_[2];
+  SizeDraw sizes_[2];
+};
+
+namespace {
+
+// Each direction's payload bytes: its L3 bytes less the headers of its packets.
+std::array<std::uint64_t, 2> exact_payload(const ExactFlow& x, const ExactHeaders& h) {
+  std::array<std::uint64_t, 2> payload{};
   for (int d = 0; d < 2; ++d) {
     const std::uint64_t fixed = exact_fixed_packets(x, d);
-    middle[d] = x.packets[d] - fixed;
-    std::uint64_t headers = x.packets[d] * h.ip + middle[d] * h.data;
+    const std::uint64_t middle = x.packets[d] - fixed;
+    std::uint64_t headers = x.packets[d] * h.ip + middle * h.data;
     if (x.shape == ExactShape::kFull) headers += h.syn + (fixed - 1) * h.data;
     if (x.shape == ExactShape::kHandshake) headers += h.syn;
     if (x.shape == ExactShape::kAttempt) headers += fixed * (d == kFwd ? h.syn : wire::kTcpHeader);
-    payload_bytes[d] = x.bytes[d] - headers;
+    payload[d] = x.bytes[d] - headers;
   }
+  return payload;
+}
+
+}  // namespace
+
+// The random draws keep their order: the same seed gives the same bytes as before this state
+// had a class of its own.
+FlowPlanner::Exact::Exact(FlowPlanner& planner) : p_(planner), weights_(planner.spec_.seed ^ kTimeStream) {
+  static_assert(sizeof(Exact) <= 64 * kExactStateLines, "kExactStateLines: the lines prefetch() warms");
+  const FlowSpec& spec = p_.spec_;
+  const ExactFlow& x = spec.target;
+  tcp_ = spec.l4 == wire::kProtoTcp;
+  icmp_ = spec.l4 == wire::kProtoIcmp || spec.l4 == wire::kProtoIcmpv6;
+  tcp_options_ = x.tcp_options;
+  const ExactHeaders h = exact_headers(x, spec.l4, spec.client.is_v6(), p_.layout_.mtu);
+  const std::uint64_t total = x.packets[kFwd] + x.packets[kRev];
+
+  // The opening and closing packets of the shape; everything between is "middle".
+  opens = x.shape == ExactShape::kFull || x.shape == ExactShape::kHandshake;
+  closes = x.shape == ExactShape::kFull;
+  const std::uint64_t head = x.shape == ExactShape::kAttempt ? total : opens ? 2 : 0;
+  for (int d = 0; d < 2; ++d) middle[d] = x.packets[d] - exact_fixed_packets(x, d);
+  const std::array<std::uint64_t, 2> payload_bytes = exact_payload(x, h);
 
   // Times: the first packet at the start, the last at start + duration. Handshake and teardown
   // packets follow each other by the flow's round-trip delays (at most the mean spacing); the
-  // other gaps share the rest with random weights, drawn twice from one seed (first their sum).
-  const Duration span = x.duration;
-  const std::uint64_t gaps = total - 1;
-  const std::uint64_t fixed_head = std::min<std::uint64_t>(head, gaps);
-  const std::uint64_t fixed_tail = closes ? 2 : 0;
-  const std::uint64_t variable = gaps - std::min(gaps, fixed_head + fixed_tail);
-  const Duration mean_gap = gaps > 0 ? span / static_cast<Duration>(gaps) : 0;
-  const Duration rtt_gap = variable > 0 ? std::min(std::min(delay_[0], delay_[1]), mean_gap) : mean_gap;
-  const Duration fixed_sum = rtt_gap * static_cast<Duration>(gaps - variable);
-  const Duration variable_span = span - fixed_sum;  // the rounding remainder goes here too
-  const bool sparse = mean_gap > kSparseGap;
-  double weight_sum = 0;
+  // other gaps share the rest with random weights.
+  t = spec.start;
+  span_ = x.duration;
+  gaps_ = total - 1;
+  fixed_head_ = std::min<std::uint64_t>(head, gaps_);
+  fixed_tail_ = closes ? 2 : 0;
+  variable_ = gaps_ - std::min(gaps_, fixed_head_ + fixed_tail_);
+  mean_gap_ = gaps_ > 0 ? span_ / static_cast<Duration>(gaps_) : 0;
+  rtt_gap_ = variable_ > 0 ? std::min(std::min(p_.delay_[0], p_.delay_[1]), mean_gap_) : mean_gap_;
+  variable_span_ = span_ - rtt_gap_ * static_cast<Duration>(gaps_ - variable_);  // the rounding remainder goes here too
+  sparse_ = mean_gap_ > kSparseGap;
   if (!x.per_direction) {
-    Rng first_pass(spec_.seed ^ kTimeStream);
-    for (std::uint64_t i = 0; i < variable; ++i) weight_sum += gap_weight(first_pass, sparse);
+    Rng first_pass(spec.seed ^ kTimeStream);
+    for (std::uint64_t i = 0; i < variable_; ++i) weight_sum_ += gap_weight(first_pass, sparse_);
   }
-  Rng weights(spec_.seed ^ kTimeStream);
-  double cum = 0;
-  std::uint64_t variable_done = 0;
-  Timestamp variable_from = 0;
-  Timestamp t = spec_.start;
-  auto advance = [&](std::uint64_t gap) {
-    const bool is_fixed = gap < fixed_head || gap >= gaps - fixed_tail || variable == 0;
-    if (is_fixed) {
-      t += variable == 0 ? mean_gap + (gap < static_cast<std::uint64_t>(span - mean_gap * static_cast<Duration>(gaps)) ? 1 : 0)
-                         : rtt_gap;
-      return;
-    }
-    if (variable_done == 0) variable_from = t;
-    cum += gap_weight(weights, sparse);
-    ++variable_done;
-    t = variable_done == variable ? variable_from + variable_span
-                                  : variable_from + static_cast<Duration>(static_cast<double>(variable_span) * (cum / weight_sum));
-  };
 
   // Each direction's payload: the head of the dialogue the server port names where the sizes
   // allow (apps/exact_dialogue.cpp), then opaque bytes from the pool, from a place of its own.
   // Directions without a head share the planner's message; only heads are allocated.
-  const std::size_t pool = opaque_->size();
-  msg_.head_len = 0;
-  msg_.tail_len = 0;
-  msg_.body_len = 0xffffffffU - Message::kMaxHead;
-  msg_.body_pool = opaque_;
-  msg_.body_start = 0;
-  const std::uint64_t base[2] = {rng_.below(pool), rng_.below(pool)};  // pool place of each direction
-  std::uint32_t head_len[2] = {0, 0};
-  const Message* message[2] = {&msg_, &msg_};
+  pool_ = p_.opaque_->size();
+  Message& shared = p_.msg_;
+  shared.head_len = 0;
+  shared.tail_len = 0;
+  shared.body_len = 0xffffffffU - Message::kMaxHead;
+  shared.body_pool = p_.opaque_;
+  shared.body_start = 0;
+  base_[kFwd] = p_.rng_.below(pool_);
+  base_[kRev] = p_.rng_.below(pool_);
+  message_[kFwd] = message_[kRev] = &shared;
   {
     thread_local Message scratch[2];
-    Rng dialogue(spec_.seed ^ kDialogueStream);
-    app_ = exact_dialogue(exact_app(spec_.l4, spec_.server_port), payload_bytes, x.packets, dialogue, scratch);
+    Rng dialogue(spec.seed ^ kDialogueStream);
+    p_.app_ = exact_dialogue(exact_app(spec.l4, spec.server_port), payload_bytes.data(), x.packets, dialogue, scratch);
     for (int d = 0; d < 2; ++d) {
       if (scratch[d].head_len == 0) continue;
-      if (!exact_msg_) exact_msg_ = std::make_unique_for_overwrite<Message[]>(2);
-      Message& m = exact_msg_[d];
+      if (!p_.exact_msg_) p_.exact_msg_ = std::make_unique_for_overwrite<Message[]>(2);
+      Message& m = p_.exact_msg_[d];
       m.head_len = scratch[d].head_len;
       std::memcpy(m.head.data(), scratch[d].head.data(), m.head_len);
       m.tail_len = 0;
-      m.body_len = msg_.body_len;
-      m.body_pool = opaque_;
+      m.body_len = shared.body_len;
+      m.body_pool = p_.opaque_;
       m.body_start = 0;
-      head_len[d] = m.head_len;
-      message[d] = &m;
+      head_len_[d] = m.head_len;
+      message_[d] = &m;
     }
   }
-  std::uint64_t offset[2] = {0, 0};  // payload bytes sent so far each way
-  std::uint32_t nxt[2] = {iss_[kFwd], iss_[kRev]};
-  std::uint16_t icmp_seq = 0;
+  nxt[kFwd] = p_.iss_[kFwd];
+  nxt[kRev] = p_.iss_[kRev];
 
-  auto finish = [&](std::uint8_t dir, std::uint32_t payload) {
-    if (tcp) {
-      pkt_.no_options = !x.tcp_options;
-      if (!x.tcp_options && (pkt_.tcp_flags & wire::kTcpSyn) == 0) pkt_.window = kPlainWindow;
-      if (x.tcp_options && (pkt_.tcp_flags & wire::kTcpSyn) == 0) pkt_.window = kScaledWindow;
-    }
-    pkt_.payload_len = payload;
-    if (payload > 0) {
-      pkt_.msg = message[dir];
-      // Past the head, the position in the pool wraps (the head is read once).
-      const std::uint32_t skip = head_len[dir];
-      pkt_.msg_offset =
-          static_cast<std::uint32_t>(offset[dir] < skip ? offset[dir] : skip + (base[dir] + offset[dir] - skip) % pool);
-      offset[dir] += payload;
-      if (tcp) nxt[dir] += payload;
-    }
-  };
-  auto datagram = [&](std::uint8_t dir, std::uint32_t payload) {
-    pkt_ = PlannedPacket{};
-    pkt_.time = t;
-    pkt_.dir = dir;
-    if (icmp) {
-      if (dir == kFwd || icmp_seq == 0) ++icmp_seq;
-      pkt_.icmp_seq = icmp_seq;
-    }
-    finish(dir, payload);
-  };
-  auto segment = [&](std::uint8_t dir, std::uint8_t flags, std::uint32_t payload) {
-    tcp_packet(dir, t, flags, nxt[dir], (flags & wire::kTcpAck) ? nxt[1 - dir] : 0);
-    if (payload > 0) pkt_.tcp_flags |= wire::kTcpPsh;
-    finish(dir, payload);
-  };
-
-  std::uint64_t emitted = 0;
-  auto step = [&] {
-    if (emitted > 0) advance(emitted - 1);
-    ++emitted;
-  };
-
-  if (tilts_ == nullptr) {  // a planner made outside a synthesizer (tests): tables of its own
-    own_tilts_ = std::make_unique<SizeTilts>(config_.size_histogram);
-    tilts_ = own_tilts_.get();
+  if (p_.tilts_ == nullptr) {  // a planner made outside a synthesizer (tests): tables of its own
+    p_.own_tilts_ = std::make_unique<SizeTilts>(p_.config_.size_histogram);
+    p_.tilts_ = p_.own_tilts_.get();
   }
-  SizeDraw sizes[2] = {
-      SizeDraw(config_.size_histogram, *tilts_, layout_.l2 + h.ip + h.data, h.max_payload(), payload_bytes[kFwd], middle[kFwd],
-               head_len[kFwd], spec_.seed ^ kSizeStream),
-      SizeDraw(config_.size_histogram, *tilts_, layout_.l2 + h.ip + h.data, h.max_payload(), payload_bytes[kRev], middle[kRev],
-               head_len[kRev], spec_.seed ^ kSizeStream ^ 1)};
+  const std::uint32_t overhead = p_.layout_.l2 + h.ip + h.data;
+  for (std::uint8_t d = 0; d < 2; ++d) {
+    sizes_[d] = SizeDraw(p_.config_.size_histogram, *p_.tilts_, overhead, h.max_payload(), payload_bytes[d], middle[d],
+                         head_len_[d], spec.seed ^ kSizeStream ^ d);
+  }
+}
+
+Steps FlowPlanner::exact() {
+  const ExactFlow& x = spec_.target;
+  if (x.packets[kFwd] + x.packets[kRev] == 0) co_return;
+  Exact e(*this);
+  exact_state_ = &e;
 
   if (x.per_direction) {
     // Each direction on a timeline of its own, from its first time to its last (START_TIME_REV,
@@ -335,52 +424,47 @@ Steps FlowPlanner::exact() {
     // keep their order (fit_exact allows those shapes only when the times do).
     const bool attempt = x.shape == ExactShape::kAttempt;
     const std::uint64_t n_fwd = x.packets[kFwd];
-    // On the heap: the timelines would otherwise enlarge the coroutine frame of every exact flow.
-    const std::unique_ptr<Timeline[]> line = timelines(x, spec_.start, opens, closes, spec_.seed ^ kTimeStream);
+    // On the heap: the timelines would otherwise enlarge every exact flow's state.
+    const std::unique_ptr<Timeline[]> line = timelines(x, spec_.start, e.opens, e.closes, spec_.seed ^ kTimeStream);
     while (!line[kFwd].done() || !line[kRev].done()) {
       std::uint8_t dir = line[kFwd].done() ? kRev : kFwd;
       if (!line[kFwd].done() && !line[kRev].done()) {
         // On a tie the forward side goes first, except its handshake ACK and its last ACK,
         // which answer the reverse side's SYN-ACK and FIN.
         const std::uint64_t i = line[kFwd].index();
-        const bool answers = (opens && i == 1) || (closes && i == n_fwd - 1);
+        const bool answers = (e.opens && i == 1) || (e.closes && i == n_fwd - 1);
         const Timestamp tf = line[kFwd].time();
         const Timestamp tr = line[kRev].time();
         dir = tf < tr || (tf == tr && !answers) ? kFwd : kRev;
       }
       const std::uint64_t i = line[dir].index();
       const std::uint64_t n = x.packets[dir];
-      t = line[dir].time();
+      e.t = line[dir].time();
       line[dir].advance();
-      if (i == 0 && dir == kFwd && (opens || attempt)) {
-        segment(kFwd, wire::kTcpSyn, 0);
+      if (i == 0 && dir == kFwd && (e.opens || attempt)) {
+        e.segment(kFwd, wire::kTcpSyn, 0);
         pkt_.window = kSynWindow;
         co_yield 0;
-        ++nxt[kFwd];
-      } else if (i == 0 && dir == kRev && opens) {
-        segment(kRev, wire::kTcpSyn | wire::kTcpAck, 0);
+        ++e.nxt[kFwd];
+      } else if (i == 0 && dir == kRev && e.opens) {
+        e.segment(kRev, wire::kTcpSyn | wire::kTcpAck, 0);
         pkt_.window = kSynAckWindow;
         co_yield 0;
-        ++nxt[kRev];
+        ++e.nxt[kRev];
       } else if (i == 0 && dir == kRev && attempt) {
-        segment(kRev, wire::kTcpRst | wire::kTcpAck, 0);
+        e.segment(kRev, wire::kTcpRst | wire::kTcpAck, 0);
         pkt_.no_options = true;
         pkt_.window = 0;
         co_yield 0;
-      } else if (closes && ((dir == kFwd && i == n - 2) || (dir == kRev && i == n - 1))) {
-        segment(dir, wire::kTcpFin | wire::kTcpAck, 0);
+      } else if (e.closes && ((dir == kFwd && i == n - 2) || (dir == kRev && i == n - 1))) {
+        e.segment(dir, wire::kTcpFin | wire::kTcpAck, 0);
         co_yield 0;
-        ++nxt[dir];
-      } else if (closes && dir == kFwd && i == n - 1) {
-        segment(kFwd, wire::kTcpAck, 0);
+        ++e.nxt[dir];
+      } else if (e.closes && dir == kFwd && i == n - 1) {
+        e.segment(kFwd, wire::kTcpAck, 0);
         co_yield 0;
       } else {
-        const std::uint32_t payload = sizes[dir].next();
-        if (tcp) {
-          segment(dir, wire::kTcpAck, payload);
-        } else {
-          datagram(dir, payload);
-        }
+        e.data(dir);
         co_yield 0;
       }
     }
@@ -388,69 +472,58 @@ Steps FlowPlanner::exact() {
   }
 
   // Opening.
-  if (x.shape == ExactShape::kAttempt || opens) {
-    step();
-    segment(kFwd, wire::kTcpSyn, 0);
+  if (x.shape == ExactShape::kAttempt || e.opens) {
+    e.step();
+    e.segment(kFwd, wire::kTcpSyn, 0);
     pkt_.window = kSynWindow;
     co_yield 0;
-    ++nxt[kFwd];
-    if (x.packets[kRev] > 0 && (opens || x.shape == ExactShape::kAttempt)) {
-      step();
-      if (opens) {
-        segment(kRev, wire::kTcpSyn | wire::kTcpAck, 0);
+    ++e.nxt[kFwd];
+    if (x.packets[kRev] > 0) {
+      e.step();
+      if (e.opens) {
+        e.segment(kRev, wire::kTcpSyn | wire::kTcpAck, 0);
         pkt_.window = kSynAckWindow;
       } else {
-        segment(kRev, wire::kTcpRst | wire::kTcpAck, 0);
+        e.segment(kRev, wire::kTcpRst | wire::kTcpAck, 0);
         pkt_.no_options = true;
         pkt_.window = 0;
       }
       co_yield 0;
-      if (opens) ++nxt[kRev];
+      if (e.opens) ++e.nxt[kRev];
     }
   }
 
   // Middle: the forward side first (the record's source sends the first packet), then both
   // sides interleaved in proportion to their counts.
-  std::uint64_t done[2] = {0, 0};
-  auto middle_packet = [&](std::uint8_t dir) {
-    step();
-    ++done[dir];
-    const std::uint32_t payload = sizes[dir].next();
-    if (tcp) {
-      segment(dir, wire::kTcpAck, payload);
-    } else {
-      datagram(dir, payload);
-    }
-  };
-  if (middle[kFwd] > 0) {
-    middle_packet(kFwd);
+  if (e.middle[kFwd] > 0) {
+    e.middle_packet(kFwd);
     co_yield 0;
   }
-  while (done[kFwd] < middle[kFwd] || done[kRev] < middle[kRev]) {
-    const std::uint64_t f_left = middle[kFwd] - done[kFwd];
-    const std::uint64_t r_left = middle[kRev] - done[kRev];
+  while (e.done[kFwd] < e.middle[kFwd] || e.done[kRev] < e.middle[kRev]) {
+    const std::uint64_t f_left = e.middle[kFwd] - e.done[kFwd];
+    const std::uint64_t r_left = e.middle[kRev] - e.done[kRev];
     // Forward when its next packet's place (i + 1/2) / n comes first among the remaining ones.
     __extension__ using U128 = unsigned __int128;
-    const std::uint64_t fi = done[kFwd] - (middle[kFwd] > 0 ? 1 : 0);
-    const std::uint64_t fn = middle[kFwd] - (middle[kFwd] > 0 ? 1 : 0);
-    const bool forward = r_left == 0 || (f_left > 0 && static_cast<U128>(2 * fi + 1) * middle[kRev] <=
-                                                           static_cast<U128>(2 * done[kRev] + 1) * fn);
-    middle_packet(forward ? kFwd : kRev);
+    const std::uint64_t fi = e.done[kFwd] - (e.middle[kFwd] > 0 ? 1 : 0);
+    const std::uint64_t fn = e.middle[kFwd] - (e.middle[kFwd] > 0 ? 1 : 0);
+    const bool forward = r_left == 0 || (f_left > 0 && static_cast<U128>(2 * fi + 1) * e.middle[kRev] <=
+                                                           static_cast<U128>(2 * e.done[kRev] + 1) * fn);
+    e.middle_packet(forward ? kFwd : kRev);
     co_yield 0;
   }
 
   // Teardown: FIN, FIN, the last ACK.
-  if (closes) {
-    step();
-    segment(kFwd, wire::kTcpFin | wire::kTcpAck, 0);
+  if (e.closes) {
+    e.step();
+    e.segment(kFwd, wire::kTcpFin | wire::kTcpAck, 0);
     co_yield 0;
-    ++nxt[kFwd];
-    step();
-    segment(kRev, wire::kTcpFin | wire::kTcpAck, 0);
+    ++e.nxt[kFwd];
+    e.step();
+    e.segment(kRev, wire::kTcpFin | wire::kTcpAck, 0);
     co_yield 0;
-    ++nxt[kRev];
-    step();
-    segment(kFwd, wire::kTcpAck, 0);
+    ++e.nxt[kRev];
+    e.step();
+    e.segment(kFwd, wire::kTcpAck, 0);
     co_yield 0;
   }
 }

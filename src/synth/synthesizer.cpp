@@ -47,6 +47,7 @@ struct Entry {
   Timestamp key;
   std::uint64_t order;  // flow index: equal times leave in flow order, so output is deterministic
   ActiveFlow* flow;
+  const void* payload;  // the message the flow's next packet copies from (null without payload), to warm
 };
 
 struct Later {
@@ -81,7 +82,8 @@ SynthStats Synthesizer::run() {
       if (have_upcoming && (heap.empty() || upcoming.start < heap.front().key)) {
         auto flow = std::make_unique<ActiveFlow>(upcoming, config_, pools, &tilts);
         if (flow->planner.next()) {
-          heap.push_back({flow->planner.packet().time, upcoming.index, flow.release()});
+          heap.push_back({flow->planner.packet().time, upcoming.index, flow.get(), flow->planner.packet().msg});
+          flow.release();
           std::push_heap(heap.begin(), heap.end(), Later{});
           stats.peak_active_flows = std::max<std::uint64_t>(stats.peak_active_flows, heap.size());
         }
@@ -98,6 +100,7 @@ SynthStats Synthesizer::run() {
       f.planner.prefetch();  // its coroutine runs again after this packet is written
       if (!heap.empty()) {  // the next flow to pop is usually the new top: warm its hot lines
         const ActiveFlow* n = heap.front().flow;
+        if (heap.front().payload != nullptr) __builtin_prefetch(heap.front().payload);
         __builtin_prefetch(reinterpret_cast<const char*>(&n->spec) + 64);
         __builtin_prefetch(&n->planner);
         __builtin_prefetch(&n->planner.packet());
@@ -180,7 +183,8 @@ SynthStats Synthesizer::run() {
           f.lag += t + switch_gap - key;
           key = t + switch_gap;
         }
-        heap.push_back({key, e.order, owner.release()});
+        heap.push_back({key, e.order, owner.get(), n.msg});
+        owner.release();
         std::push_heap(heap.begin(), heap.end(), Later{});
       } else {
         if (((r.tcp_flags | r.tcp_flags_rev) & (wire::kTcpFin | wire::kTcpRst)) != 0) r.end_reason = EndReason::kEndOfFlow;

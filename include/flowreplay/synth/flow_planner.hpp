@@ -68,12 +68,16 @@ class FlowPlanner {
   void prefetch() const {
     const char* frame = static_cast<const char*>(steps_.frame());
     if (frame == nullptr) return;
-    if (!spec_.exact) {
+    if (exact_state_ == nullptr) {
       for (std::size_t i = 0; i < kFrameLines; ++i) __builtin_prefetch(frame + 64 * i);
       return;
     }
-#pragma GCC unroll 32
-    for (std::size_t i = 0; i < kExactFrameLines; ++i) __builtin_prefetch(frame + 64 * i);
+    // An exact flow: the frame's head (its resume point) and the plan's state, one block.
+    __builtin_prefetch(frame);
+    __builtin_prefetch(frame + 64);
+    const char* state = static_cast<const char*>(exact_state_);
+#pragma GCC unroll 16
+    for (std::size_t i = 0; i < kExactStateLines; ++i) __builtin_prefetch(state + 64 * i);
   }
   // The application the flow speaks: its pattern's, or for a profile record the dialogue its
   // port and sizes allowed (known once the first packet is planned).
@@ -84,11 +88,13 @@ class FlowPlanner {
   Steps udp();
   Steps icmp();
   Steps exact();  // spec.exact: exact counts and bytes (src/synth/exact_steps.cpp)
+  class Exact;    // the state of exact(), in one block (src/synth/exact_steps.cpp)
 
-  // Cache lines of a coroutine frame: 1 144 bytes for exact(), 304 for the others (GCC 12;
-  // another size costs speed only: a prefetch never faults).
-  static constexpr std::size_t kExactFrameLines = 18;
+  // Cache lines of the tcp/udp/icmp coroutine frames (304 bytes with GCC 12) and of an exact
+  // flow's state (the static_assert beside it keeps this in step; a wrong count costs speed
+  // only: a prefetch never faults).
   static constexpr std::size_t kFrameLines = 5;
+  static constexpr std::size_t kExactStateLines = 7;
 
   Duration cap(Duration d) const { return (max_gap_ > 0 && d > max_gap_) ? max_gap_ : d; }
   Duration draw(const DurationRange& r);
@@ -116,6 +122,7 @@ class FlowPlanner {
   std::uint32_t ts_base_[2];
   std::uint32_t ts_last_[2] = {0, 0};
   std::uint32_t cwnd_[2] = {10, 10};  // segments (RFC 6928 initial window)
+  const void* exact_state_ = nullptr;  // the running exact() plan's state, for prefetch()
   Steps steps_;
 };
 
