@@ -16,11 +16,13 @@
 #include "flowreplay/core/errors.hpp"
 #include "flowreplay/core/flow_record.hpp"
 #include "flowreplay/core/time_zone.hpp"
+#include "flowreplay/core/units.hpp"
 #include "flowreplay/exporters/report_writer.hpp"
 #include "flowreplay/ingest/capture_loop.hpp"
 #include "flowreplay/ingest/cic/cic_meter.hpp"
 #include "flowreplay/ingest/cic/java_format.hpp"
 #include "flowreplay/ingest/flow_labels.hpp"
+#include "flowreplay/ingest/flow_meter.hpp"
 #include "flowreplay/io/decompress.hpp"
 #include "flowreplay/io/pcap_reader.hpp"
 #include "flowreplay/io/pcapng_writer.hpp"
@@ -152,6 +154,95 @@ py::dict features(const std::string& path, const std::string& cic, const std::op
   out["columns"] = columns;
   out["order"] = names;
   out["truncated"] = c.truncated ? py::object(py::str(c.truncation)) : py::object(py::none());
+  return out;
+}
+
+// A duration option as the CLI reads it (300s, 500ms, 2m ...).
+Duration duration_of(const std::string& text, const char* what) {
+  const auto d = parse_duration(text);
+  if (!d || *d == 0) throw UsageError(std::string("profile: ") + what + " expects a duration like 30s, got '" + text + "'");
+  return *d;
+}
+
+// profile's records, column by column, with the values `flowreplay profile` writes
+// (exporters/profile_writer.cpp, docs/profile.md): times in ms from the first packet, rounded
+// down to `time_decimals` places; ports 0 unless TCP or UDP.
+py::dict profile(const std::string& path, const std::optional<std::string>& active_timeout,
+                 const std::string& inactive_timeout, bool addresses, int time_decimals, const std::optional<std::string>& shard) {
+  if (time_decimals < 0 || time_decimals > 6) throw UsageError("profile: time_decimals must be 0 to 6");
+  MeterOptions options;
+  options.active_timeout = active_timeout ? duration_of(*active_timeout, "active_timeout")
+                                          : Duration{100} * 365 * 24 * 3600 * kNanosPerSecond;  // never, as the CLI
+  options.inactive_timeout = duration_of(inactive_timeout, "inactive_timeout");
+  if (shard) {
+    const auto parsed = Shard::parse(*shard);
+    if (!parsed) throw UsageError("profile: shard expects K/N with 0 <= K < N <= 65536, such as 0/4, got '" + *shard + "'");
+    options.shard = *parsed;
+  }
+  std::vector<std::string> src, dst;
+  std::array<std::vector<std::int64_t>, 8> ints;  // L3_PROTO ... BYTES_REV
+  std::array<std::vector<std::int64_t>, 2> times;   // in units of 10^-time_decimals ms
+  bool truncated = false;
+  std::string truncation;
+  {
+    py::gil_scoped_release released;
+    auto reader = open_reader(path);
+    Timestamp origin = 0;
+    std::int64_t unit = 1;  // ns per time unit
+    for (int i = time_decimals; i < 6; ++i) unit *= 10;
+    FlowMeter meter(options, [&](const FlowRecord& r) {
+      if (addresses) {
+        src.push_back(r.src.to_string());
+        dst.push_back(r.dst.to_string());
+      }
+      times[0].push_back((r.start > origin ? r.start - origin : 0) / unit);
+      times[1].push_back((r.end > origin ? r.end - origin : 0) / unit);
+      const bool ports = r.l4_proto == 6 || r.l4_proto == 17;
+      ints[0].push_back(r.src.version());
+      ints[1].push_back(r.l4_proto);
+      ints[2].push_back(ports ? r.src_port : 0);
+      ints[3].push_back(ports ? r.dst_port : 0);
+      ints[4].push_back(static_cast<std::int64_t>(r.packets));
+      ints[5].push_back(static_cast<std::int64_t>(r.bytes));
+      ints[6].push_back(static_cast<std::int64_t>(r.packets_rev));
+      ints[7].push_back(static_cast<std::int64_t>(r.bytes_rev));
+    });
+    PacketMeter* meters[] = {&meter};
+    CaptureCallbacks callbacks;
+    callbacks.on_first = [&](Timestamp first) { origin = first; };
+    const CaptureStats s = run_capture(*reader, meters, callbacks);
+    truncated = s.truncated;
+    truncation = reader->truncation_message();
+  }
+  std::vector<std::string> names;
+  py::dict columns;
+  if (addresses) {
+    names = {"SRC_IP", "DST_IP"};
+    columns["SRC_IP"] = to_list(src);
+    columns["DST_IP"] = to_list(dst);
+  }
+  double scale = 1;
+  for (int i = 0; i < time_decimals; ++i) scale *= 10;
+  for (int t = 0; t < 2; ++t) {
+    const char* name = t == 0 ? "START_TIME" : "END_TIME";
+    names.emplace_back(name);
+    if (time_decimals == 0) {
+      columns[name] = to_array(times[t]);
+    } else {  // the decimal the CLI writes, as the nearest double (what a correctly rounding parser reads)
+      std::vector<double> ms(times[t].size());
+      for (std::size_t i = 0; i < ms.size(); ++i) ms[i] = static_cast<double>(times[t][i]) / scale;
+      columns[name] = to_array(ms);
+    }
+  }
+  const char* int_names[] = {"L3_PROTO", "L4_PROTO", "SRC_PORT", "DST_PORT", "PACKETS", "BYTES", "PACKETS_REV", "BYTES_REV"};
+  for (std::size_t i = 0; i < ints.size(); ++i) {
+    names.emplace_back(int_names[i]);
+    columns[int_names[i]] = to_array(ints[i]);
+  }
+  py::dict out;
+  out["columns"] = columns;
+  out["order"] = names;
+  out["truncated"] = truncated ? py::object(py::str(truncation)) : py::object(py::none());
   return out;
 }
 
@@ -305,6 +396,8 @@ PYBIND11_MODULE(_flowreplay, m) {
   m.def("features", &features, py::arg("path"), py::arg("cic") = "head", py::arg("labels") = py::none(),
         py::arg("label_column") = "APP", py::arg("default_label") = "BENIGN", py::arg("tz") = "UTC",
         py::arg("shard") = py::none());
+  m.def("profile", &profile, py::arg("path"), py::arg("active_timeout") = py::none(), py::arg("inactive_timeout") = "30s",
+        py::arg("addresses") = false, py::arg("time_decimals") = 0, py::arg("shard") = py::none());
   m.def("features_header", [](const std::string& cic) { return header_names(mode_of(cic)); }, py::arg("cic") = "head");
   m.def("gen", &gen, py::arg("config") = py::none(), py::arg("flows") = py::none(), py::arg("seed") = 1,
         py::arg("pcap") = py::none());

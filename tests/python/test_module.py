@@ -74,6 +74,33 @@ def test_gen_report_equals_the_cli_report(capture, tmp_path):
     assert len(frames) == int(got["PACKETS"].sum() + got["PACKETS_REV"].sum())
 
 
+@pytest.mark.parametrize("decimals,addresses,active", [(0, False, None), (6, True, None), (3, False, "1s")])
+def test_profile_equals_the_cli_profile(capture, tmp_path, decimals, addresses, active):
+    cap, _, _ = capture
+    out = tmp_path / "p.csv"
+    extra = (["--addresses"] if addresses else []) + (["--active-timeout", active] if active else [])
+    assert cli("profile", "-q", str(cap), "-o", str(out), "--time-decimals", str(decimals), *extra).returncode == 0
+    want = pd.read_csv(out, float_precision="round_trip")
+    got = flowreplay.profile(cap, time_decimals=decimals, addresses=addresses, active_timeout=active)
+    assert len(got) > 500
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    # Every frame of the capture is in one record, as capinfos counts them.
+    count = subprocess.run(["capinfos", "-c", "-M", str(cap)], stdout=subprocess.PIPE, text=True, check=True).stdout
+    assert int(count.split()[-1]) == int(got["PACKETS"].sum() + got["PACKETS_REV"].sum())
+
+
+def test_profile_shards_and_errors(capture):
+    cap, _, _ = capture
+    whole = flowreplay.profile(cap, addresses=True, time_decimals=6)
+    parts = pd.concat([flowreplay.profile(cap, addresses=True, time_decimals=6, shard=f"{k}/4") for k in range(4)])
+    key = list(whole.columns)
+    pd.testing.assert_frame_equal(parts.sort_values(key).reset_index(drop=True), whole.sort_values(key).reset_index(drop=True))
+    with pytest.raises(ValueError, match="inactive_timeout expects a duration"):
+        flowreplay.profile(cap, inactive_timeout="soon")
+    with pytest.raises(ValueError, match="time_decimals must be 0 to 6"):
+        flowreplay.profile(cap, time_decimals=7)
+
+
 def test_read_gives_tsharks_packets(capture):
     cap, _, _ = capture
     fields = ["frame.time_epoch", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "ip.len", "ipv6.plen", "vlan.id"]

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
-"""flowreplay for Python: CICFlowMeter features, packets and synthesized ground truth as pandas
+"""flowreplay for Python: CICFlowMeter features, profiles, packets and synthesized ground truth as pandas
 DataFrames, computed by the flowreplay C++ library in-process (no subprocess). docs/python.md.
 
     import flowreplay
     feats = flowreplay.features("trace.pcap", cic="corrected", labels="truth.csv")
     truth = flowreplay.gen(flows=1000, seed=7, pcap="out.pcapng")
+    prof = flowreplay.profile("out.pcapng", time_decimals=6)
     for p in flowreplay.read("trace.pcap"):
         print(p.ts, p.src, p.dst, p.l3_len)
 """
@@ -43,6 +44,19 @@ def gen(config=None, flows=None, seed=1, pcap=None, *, as_numpy=False):
     """Synthesizes a traffic mix (the built-in one without `config`) and returns its ground-truth
     report (docs/output.md) as a DataFrame; with `pcap`, also writes the capture (pcapng, ns)."""
     result = _flowreplay.gen(None if config is None else str(config), flows, seed, None if pcap is None else str(pcap))
+    return _frame(result, as_numpy)
+
+
+def profile(path, *, active_timeout=None, inactive_timeout="30s", addresses=False, time_decimals=0, shard=None,
+            as_numpy=False):
+    """The flows of a pcap or pcapng file as a FlowTest profile (docs/profile.md): one biflow per row,
+    the columns and values `flowreplay profile` writes. START_TIME and END_TIME are ms from the first
+    packet, rounded down to `time_decimals` places (int64 with 0, FlowTest's form; float64 otherwise);
+    `active_timeout` cuts long flows (a duration such as "300s"; default never), `inactive_timeout`
+    ends idle ones; `addresses` adds SRC_IP and DST_IP first; `shard`: "K/N"."""
+    result = _flowreplay.profile(str(path), active_timeout, inactive_timeout, addresses, time_decimals, shard)
+    if result["truncated"] is not None:
+        warnings.warn(f"{path}: {result['truncated']}", RuntimeWarning, stacklevel=2)
     return _frame(result, as_numpy)
 
 
