@@ -45,6 +45,7 @@ struct GenOptions {
   std::string profile;
   std::string model;
   std::string model_by = "length";
+  std::string shard;  // --shard K/N: only that shard of the run's flows
   std::string profile_out;
   bool strict = false;
   std::size_t sort_memory = 32;  // MiB
@@ -128,6 +129,7 @@ int run_gen(const GenOptions& o) {
     config.start_time = *t;
   }
   if (!o.cic.empty() && o.features.empty()) throw UsageError("gen: --cic sets the mode of --features; give --features FILE with it");
+  const Shard shard = parse_shard(o.shard, "gen");
   if (!o.profile.empty() && !o.model.empty()) throw UsageError("gen: --profile and --model are two sources of flows; give one");
   if (!o.profile.empty() && (o.flows || !o.duration.empty())) {
     throw UsageError("gen: --profile generates every record of the profile; --flows and --duration do not apply");
@@ -168,6 +170,13 @@ int run_gen(const GenOptions& o) {
     auto ms = std::make_unique<ModelFlowSource>(config, *models, std::move(source));
     modelled = ms.get();
     source = std::move(ms);
+  }
+  // --shard: the run's flows are all made, and those of the other shards dropped before synthesis.
+  ShardFlowSource* sharded = nullptr;
+  if (shard.count > 1) {
+    auto ss = std::make_unique<ShardFlowSource>(std::move(source), shard);
+    sharded = ss.get();
+    source = std::move(ss);
   }
   std::unique_ptr<PacketSink> sink;
   // -i: the synthesizer's frames go through the replayer's pacing onto the interface.
@@ -325,6 +334,10 @@ int run_gen(const GenOptions& o) {
                  static_cast<unsigned long long>(ps.records), static_cast<unsigned long long>(ps.adjusted),
                  warnings > kMaxWarnings ? " (the first 10 warned above)" : "", static_cast<unsigned long long>(ps.skipped_protocol));
   }
+  if (sharded != nullptr && !o.quiet) {
+    std::fprintf(stderr, "  shard %u/%u: %llu of the run's %llu flows (split by flow key, docs/cli.md#shards)\n", shard.index,
+                 shard.count, static_cast<unsigned long long>(s.flows), static_cast<unsigned long long>(sharded->seen()));
+  }
   if (modelled != nullptr && !o.quiet) {
     const ModelStats& ms = modelled->stats();
     std::fprintf(stderr, "  model: %s; %llu flows drawn, %llu of them adjusted to be feasible\n", models->description().c_str(),
@@ -386,6 +399,9 @@ Runner add_gen(CLI::App& app) {
                   "Start flows for this long: seconds or 30s, 500ms... (replaces the config's limits; flows in progress finish)");
   gen->add_option("-s,--seed", opts->seed, "Random seed (default: the config's, 1 in the built-in mix); same seed, same bytes")
       ->check(whole_range(0, UINT64_MAX));
+  gen->add_option("--shard", opts->shard,
+                  "Only the run's flows of shard K of N (K/N, 0 <= K < N), split by flow key as export/profile/features "
+                  "--shard split a capture: N shards together hold every flow of the run (docs/cli.md#shards)");
   gen->add_flag("-q,--quiet", opts->quiet, "No progress line and no summary on stderr");
   gen->add_flag("--print-default-config", opts->print_default, "Print the built-in default mix as YAML and exit");
   add_partial_flag(gen, opts->no_partial);

@@ -10,7 +10,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
+
+#include "flowreplay/core/flow_key.hpp"
 
 #include "flowreplay/synth/flow_spec.hpp"
 #include "flowreplay/synth/gen_config.hpp"
@@ -77,6 +80,31 @@ class MixFlowSource : public FlowSource {
   std::uint64_t index_ = 0;
   std::vector<double> cumulative_;  // pattern shares
   std::vector<Family> families_;    // [0] IPv4, [1] IPv6 (when used)
+};
+
+// The flows of one shard of a run (gen --shard K/N): those of `inner` whose key falls in shard K
+// by the hash the capture side uses (core/flow_key.hpp; ICMP by its echo identifier, as export,
+// profile and features --cic corrected key it), so metering a shard's capture with --shard K/N
+// or without gives the same flows. The inner source still makes every flow: a shard's flows are
+// the whole run's, with their indices, start times and random draws.
+class ShardFlowSource : public FlowSource {
+ public:
+  ShardFlowSource(std::unique_ptr<FlowSource> inner, Shard shard) : inner_(std::move(inner)), shard_(shard) {}
+  bool next(FlowSpec& spec) override {
+    while (inner_->next(spec)) {
+      ++seen_;
+      if (shard_.keeps(key_of(spec))) return true;
+    }
+    return false;
+  }
+  // The flows the whole run has made so far, every shard's.
+  [[nodiscard]] std::uint64_t seen() const { return seen_; }
+  static FlowKey key_of(const FlowSpec& spec);
+
+ private:
+  std::unique_ptr<FlowSource> inner_;
+  Shard shard_;
+  std::uint64_t seen_ = 0;
 };
 
 }  // namespace flowreplay
