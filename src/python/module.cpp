@@ -274,6 +274,17 @@ class ReportColumns : public FlowRecordSink {
   std::array<std::vector<std::int64_t>, 14> ints;
 };
 
+// The report's column names, in order (docs/output.md).
+std::vector<std::string> report_names() {
+  std::vector<std::string> names;
+  for (std::string_view h = ReportWriter::kHeader;;) {
+    const std::size_t comma = h.find(',');
+    names.emplace_back(h.substr(0, comma));
+    if (comma == std::string_view::npos) return names;
+    h.remove_prefix(comma + 1);
+  }
+}
+
 // A sink that keeps nothing: gen without a capture.
 class DiscardSink : public PacketSink {
  public:
@@ -290,7 +301,13 @@ class DiscardSink : public PacketSink {
 };
 
 py::dict gen(const std::optional<std::string>& config_path, const std::optional<std::uint64_t>& flows, std::uint64_t seed,
-             const std::optional<std::string>& pcap) {
+             const std::optional<std::string>& pcap, const std::optional<std::string>& shard_text) {
+  Shard shard;
+  if (shard_text) {
+    const auto parsed = Shard::parse(*shard_text);
+    if (!parsed) throw UsageError("gen: shard expects K/N with 0 <= K < N <= 65536, such as 0/4, got '" + *shard_text + "'");
+    shard = *parsed;
+  }
   GenConfig config = config_path ? load_gen_config_file(*config_path) : default_gen_config();
   if (flows) {
     if (*flows == 0) throw UsageError("gen: flows must be at least 1");
@@ -307,17 +324,12 @@ py::dict gen(const std::optional<std::string>& config_path, const std::optional<
     } else {
       sink = std::make_unique<DiscardSink>();
     }
-    MixFlowSource source(config, effective_flows_per_second(config), config.seed);
-    Synthesizer synth(config, source, *sink, &report);
+    std::unique_ptr<FlowSource> source = std::make_unique<MixFlowSource>(config, effective_flows_per_second(config), config.seed);
+    if (shard.count > 1) source = std::make_unique<ShardFlowSource>(std::move(source), shard);  // as gen --shard
+    Synthesizer synth(config, *source, *sink, &report);
     synth.run();
   }
-  std::vector<std::string> names;
-  for (std::string_view h = ReportWriter::kHeader;;) {
-    const std::size_t comma = h.find(',');
-    names.emplace_back(h.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    h.remove_prefix(comma + 1);
-  }
+  const std::vector<std::string> names = report_names();
   py::dict columns;
   std::size_t next_int = 0;
   for (const std::string& n : names) {
@@ -398,9 +410,10 @@ PYBIND11_MODULE(_flowreplay, m) {
         py::arg("shard") = py::none());
   m.def("profile", &profile, py::arg("path"), py::arg("active_timeout") = py::none(), py::arg("inactive_timeout") = "30s",
         py::arg("addresses") = false, py::arg("time_decimals") = 0, py::arg("shard") = py::none());
+  m.def("gen_header", &report_names);
   m.def("features_header", [](const std::string& cic) { return header_names(mode_of(cic)); }, py::arg("cic") = "head");
   m.def("gen", &gen, py::arg("config") = py::none(), py::arg("flows") = py::none(), py::arg("seed") = 1,
-        py::arg("pcap") = py::none());
+        py::arg("pcap") = py::none(), py::arg("shard") = py::none());
 
   py::class_<PyPacket>(m, "RawPacket", "One decoded packet (ingest/raw_packet.hpp); times in ns since the epoch")
       .def_property_readonly("ts", [](const PyPacket& x) { return x.p.ts; })

@@ -35,3 +35,24 @@ def test_dask_features_equal_the_cli_over_8_captures(tmp_path):
     pd.testing.assert_frame_equal(got.sort_values(key).reset_index(drop=True), want.sort_values(key).reset_index(drop=True),
                                   check_exact=True)
     assert got.groupby("File").size().to_dict() == want.groupby("File").size().to_dict()
+
+
+def test_dask_gen_is_the_clis_shards(tmp_path):
+    """flowreplay.dask.gen over 3 partitions: each partition is the CLI's gen --shard K/3 report,
+    and its capture holds as many frames (capinfos) as that report counts."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        lazy = flowreplay.dask.gen(flows=900, seed=6, partitions=3, pcap=str(tmp_path / "g-{shard}.pcapng"))
+        assert lazy.npartitions == 3
+        got = lazy.compute()
+    assert len(got) == 900
+    for k in range(3):
+        report = tmp_path / f"r{k}.csv"
+        subprocess.run([BIN, "gen", "-q", "--flows", "900", "--seed", "6", "--shard", f"{k}/3", "--report", str(report)],
+                       check=True)
+        want = pd.read_csv(report)
+        part = got[got["Shard"] == f"{k}/3"].drop(columns="Shard").reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, want, check_exact=True)
+        count = subprocess.run(["capinfos", "-c", "-M", str(tmp_path / f"g-{k}.pcapng")], stdout=subprocess.PIPE, text=True,
+                               check=True).stdout
+        assert int(count.split()[-1]) == int(want["PACKETS"].sum() + want["PACKETS_REV"].sum())

@@ -101,6 +101,25 @@ def test_profile_shards_and_errors(capture):
         flowreplay.profile(cap, time_decimals=7)
 
 
+def test_gen_shards_equal_the_cli_shards(tmp_path):
+    whole = flowreplay.gen(flows=600, seed=2)
+    parts = []
+    for k in range(3):
+        report = tmp_path / f"s{k}.csv"
+        assert cli("gen", "-q", "--flows", "600", "--seed", "2", "--shard", f"{k}/3", "--report", str(report)).returncode == 0
+        part = flowreplay.gen(flows=600, seed=2, shard=f"{k}/3")
+        pd.testing.assert_frame_equal(part, pd.read_csv(report), check_exact=True)
+        parts.append(part)
+    key = ["SRC_IP", "SRC_PORT", "DST_IP", "DST_PORT", "L4_PROTO"]
+    union = pd.concat(parts).sort_values(key).reset_index(drop=True)
+    whole = whole.sort_values(key).reset_index(drop=True)
+    assert len(union) == 600
+    pd.testing.assert_frame_equal(union[key + ["PACKETS", "BYTES", "PACKETS_REV", "BYTES_REV", "APP"]],
+                                  whole[key + ["PACKETS", "BYTES", "PACKETS_REV", "BYTES_REV", "APP"]])
+    with pytest.raises(ValueError, match="shard expects K/N"):
+        flowreplay.gen(flows=5, shard="3/3")
+
+
 def test_read_gives_tsharks_packets(capture):
     cap, _, _ = capture
     fields = ["frame.time_epoch", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "ip.len", "ipv6.plen", "vlan.id"]

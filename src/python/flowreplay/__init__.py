@@ -40,10 +40,12 @@ def features(path, cic="head", labels=None, tz="UTC", *, label_column="APP", def
     return _frame(result, as_numpy)
 
 
-def gen(config=None, flows=None, seed=1, pcap=None, *, as_numpy=False):
+def gen(config=None, flows=None, seed=1, pcap=None, *, shard=None, as_numpy=False):
     """Synthesizes a traffic mix (the built-in one without `config`) and returns its ground-truth
-    report (docs/output.md) as a DataFrame; with `pcap`, also writes the capture (pcapng, ns)."""
-    result = _flowreplay.gen(None if config is None else str(config), flows, seed, None if pcap is None else str(pcap))
+    report (docs/output.md) as a DataFrame; with `pcap`, also writes the capture (pcapng, ns).
+    `shard`: "K/N", only the run's flows of that shard, as `gen --shard` (docs/cli.md#shards)."""
+    result = _flowreplay.gen(None if config is None else str(config), flows, seed, None if pcap is None else str(pcap),
+                             shard)
     return _frame(result, as_numpy)
 
 

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""flowreplay on Dask (docs/scale-out.md): one task per (capture, shard), on any Dask cluster.
+"""flowreplay on Dask (docs/scale-out.md): one task per (capture, shard), or per shard of a gen
+run, on any Dask cluster.
 
     from distributed import Client, LocalCluster
     import flowreplay.dask
@@ -8,7 +9,8 @@
 
 Each task runs flowreplay.features(path, shard="K/N") in the worker, which releases the GIL, so
 thread workers use every core. The shards of a file together are its whole output (docs/cli.md,
-"Shards"), so the result is the files' rows, in another order.
+"Shards"), so the result is the files' rows, in another order. gen() synthesizes one run as
+`partitions` shards (flowreplay.gen(shard="K/N")), each writing a capture of its own.
 """
 import dask
 import dask.dataframe as dd
@@ -49,4 +51,37 @@ def features(paths, shards_per_file=1, cic="head", **options):
             shard = f"{k}/{shards_per_file}" if shards_per_file > 1 else None
             task = dask.delayed(_part)(str(path), shard, dict(options, cic=cic))
             parts.append(dask.delayed(lambda f, m=meta: f.astype(m.dtypes.to_dict()))(task))
+    return dd.from_delayed(parts, meta=meta)
+
+
+_REPORT_INTS = ["SRC_PORT", "DST_PORT", "L3_PROTO", "L4_PROTO", "START_TIME", "END_TIME", "PACKETS", "BYTES",
+                "PACKETS_REV", "BYTES_REV", "START_TIME_FWD", "END_TIME_FWD", "START_TIME_REV", "END_TIME_REV"]
+
+
+def _gen_part(config, flows, seed, shard, pcap):
+    frame = flowreplay.gen(config=config, flows=flows, seed=seed, pcap=pcap, shard=shard)
+    frame.insert(0, "Shard", shard or "0/1")
+    return frame
+
+
+def gen(config=None, flows=None, seed=1, partitions=2, pcap=None):
+    """One gen run as `partitions` tasks: task K synthesizes the run's flows of shard K/partitions
+    (flowreplay.gen(shard=...), docs/cli.md#shards) and, with `pcap` (a name holding "{shard}",
+    such as "out-{shard}.pcapng"), writes them to a capture of its own. Returns a dask DataFrame of
+    the ground-truth report (a "Shard" column first, then gen()'s columns): together, every flow of
+    the run with its packets and bytes."""
+    if partitions < 1:
+        raise ValueError("partitions must be at least 1")
+    if pcap is not None and partitions > 1 and "{shard}" not in str(pcap):
+        raise ValueError('pcap must hold "{shard}" (replaced by each shard\'s number) when partitions > 1')
+    meta = pd.DataFrame({"Shard": pd.Series(dtype=object), "SRC_IP": pd.Series(dtype=object),
+                         "DST_IP": pd.Series(dtype=object), "APP": pd.Series(dtype=object),
+                         **{name: pd.Series(dtype="int64") for name in _REPORT_INTS}})
+    order = ["Shard"] + list(flowreplay._flowreplay.gen_header())
+    meta = meta[order]
+    parts = []
+    for k in range(partitions):
+        shard = f"{k}/{partitions}" if partitions > 1 else None
+        path = None if pcap is None else str(pcap).replace("{shard}", str(k))
+        parts.append(dask.delayed(_gen_part)(None if config is None else str(config), flows, seed, shard, path))
     return dd.from_delayed(parts, meta=meta)
