@@ -15,6 +15,8 @@ from . import _flowreplay
 
 __version__ = _flowreplay.__version__
 RawPacket = _flowreplay.RawPacket
+gen_header = _flowreplay.gen_header            # the report's column names, in order
+features_header = _flowreplay.features_header  # a features mode's column names, in order
 
 
 def _frame(result, as_numpy):
