@@ -335,8 +335,9 @@ int run_gen(const GenOptions& o) {
                  warnings > kMaxWarnings ? " (the first 10 warned above)" : "", static_cast<unsigned long long>(ps.skipped_protocol));
   }
   if (sharded != nullptr && !o.quiet) {
-    std::fprintf(stderr, "  shard %u/%u: %llu of the run's %llu flows (split by flow key, docs/cli.md#shards)\n", shard.index,
-                 shard.count, static_cast<unsigned long long>(s.flows), static_cast<unsigned long long>(sharded->seen()));
+    std::fprintf(stderr, "  shard %u/%u: %llu of the run's %llu flows (flows %u, %u + %u ...; docs/cli.md#shards)\n", shard.index,
+                 shard.count, static_cast<unsigned long long>(s.flows), static_cast<unsigned long long>(sharded->seen()), shard.index, shard.index,
+                 shard.count);
   }
   if (modelled != nullptr && !o.quiet) {
     const ModelStats& ms = modelled->stats();
@@ -400,8 +401,8 @@ Runner add_gen(CLI::App& app) {
   gen->add_option("-s,--seed", opts->seed, "Random seed (default: the config's, 1 in the built-in mix); same seed, same bytes")
       ->check(whole_range(0, UINT64_MAX));
   gen->add_option("--shard", opts->shard,
-                  "Only the run's flows of shard K of N (K/N, 0 <= K < N), split by flow key as export/profile/features "
-                  "--shard split a capture: N shards together hold every flow of the run (docs/cli.md#shards)");
+                  "Only the run's flows K, K+N, K+2N ... (K/N, 0 <= K < N, in start order): N shards together hold every "
+                  "flow of the run, each with the run's packets and bytes (docs/cli.md#shards)");
   gen->add_flag("-q,--quiet", opts->quiet, "No progress line and no summary on stderr");
   gen->add_flag("--print-default-config", opts->print_default, "Print the built-in default mix as YAML and exit");
   add_partial_flag(gen, opts->no_partial);

@@ -115,10 +115,4 @@ bool MixFlowSource::next(FlowSpec& spec) {
   return true;
 }
 
-FlowKey ShardFlowSource::key_of(const FlowSpec& spec) {
-  const bool icmp = spec.l4 == wire::kProtoIcmp || spec.l4 == wire::kProtoIcmpv6;
-  // ICMP: the echo identifier (the client port of the spec) on both sides, as FlowMeter keys it.
-  return FlowKey::of(spec.client, spec.client_port, spec.server, icmp ? spec.client_port : spec.server_port, spec.l4);
-}
-
 }  // namespace flowreplay

@@ -38,11 +38,11 @@ def test_dask_features_equal_the_cli_over_8_captures(tmp_path):
 
 
 def test_dask_gen_is_the_clis_shards(tmp_path):
-    """flowreplay.dask.gen over 3 partitions: each partition is the CLI's gen --shard K/3 report,
+    """flowreplay.dask.gen with 3 shards: each partition is the CLI's gen --shard K/3 report,
     and its capture holds as many frames (capinfos) as that report counts."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
             distributed.Client(cluster):
-        lazy = flowreplay.dask.gen(flows=900, seed=6, partitions=3, pcap=str(tmp_path / "g-{shard}.pcapng"))
+        lazy = flowreplay.dask.gen(shards=3, flows=900, seed=6, pcap=str(tmp_path / "g-{shard}.pcapng"))
         assert lazy.npartitions == 3
         got = lazy.compute()
     assert len(got) == 900
@@ -56,3 +56,13 @@ def test_dask_gen_is_the_clis_shards(tmp_path):
         count = subprocess.run(["capinfos", "-c", "-M", str(tmp_path / f"g-{k}.pcapng")], stdout=subprocess.PIPE, text=True,
                                check=True).stdout
         assert int(count.split()[-1]) == int(want["PACKETS"].sum() + want["PACKETS_REV"].sum())
+    # One report: the partitions written as one CSV hold every flow of the run.
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        flowreplay.dask.gen(shards=3, flows=900, seed=6).to_csv(str(tmp_path / "truth.csv"), single_file=True, index=False)
+    one = pd.read_csv(tmp_path / "truth.csv")
+    whole = tmp_path / "whole.csv"
+    subprocess.run([BIN, "gen", "-q", "--flows", "900", "--seed", "6", "--report", str(whole)], check=True)
+    key = ["SRC_IP", "SRC_PORT", "DST_IP", "DST_PORT", "L4_PROTO", "PACKETS", "BYTES", "PACKETS_REV", "BYTES_REV", "APP"]
+    pd.testing.assert_frame_equal(one[key].sort_values(key).reset_index(drop=True),
+                                  pd.read_csv(whole)[key].sort_values(key).reset_index(drop=True))

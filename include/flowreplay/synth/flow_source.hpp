@@ -13,7 +13,7 @@
 #include <memory>
 #include <vector>
 
-#include "flowreplay/core/flow_key.hpp"
+#include "flowreplay/core/flow_key.hpp"  // Shard
 
 #include "flowreplay/synth/flow_spec.hpp"
 #include "flowreplay/synth/gen_config.hpp"
@@ -82,24 +82,22 @@ class MixFlowSource : public FlowSource {
   std::vector<Family> families_;    // [0] IPv4, [1] IPv6 (when used)
 };
 
-// The flows of one shard of a run (gen --shard K/N): those of `inner` whose key falls in shard K
-// by the hash the capture side uses (core/flow_key.hpp; ICMP by its echo identifier, as export,
-// profile and features --cic corrected key it), so metering a shard's capture with --shard K/N
-// or without gives the same flows. The inner source still makes every flow: a shard's flows are
-// the whole run's, with their indices, start times and random draws.
+// The flows of one shard of a run (gen --shard K/N): flows K, K + N, K + 2N ... of `inner`, by
+// their index (the order of their start). The inner source still makes every flow, so a shard's
+// flows are the whole run's, with their indices, start times, endpoints and random draws, and the
+// N shards are as even as can be.
 class ShardFlowSource : public FlowSource {
  public:
   ShardFlowSource(std::unique_ptr<FlowSource> inner, Shard shard) : inner_(std::move(inner)), shard_(shard) {}
   bool next(FlowSpec& spec) override {
     while (inner_->next(spec)) {
       ++seen_;
-      if (shard_.keeps(key_of(spec))) return true;
+      if (spec.index % shard_.count == shard_.index) return true;
     }
     return false;
   }
   // The flows the whole run has made so far, every shard's.
   [[nodiscard]] std::uint64_t seen() const { return seen_; }
-  static FlowKey key_of(const FlowSpec& spec);
 
  private:
   std::unique_ptr<FlowSource> inner_;

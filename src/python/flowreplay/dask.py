@@ -10,7 +10,7 @@ run, on any Dask cluster.
 Each task runs flowreplay.features(path, shard="K/N") in the worker, which releases the GIL, so
 thread workers use every core. The shards of a file together are its whole output (docs/cli.md,
 "Shards"), so the result is the files' rows, in another order. gen() synthesizes one run as
-`partitions` shards (flowreplay.gen(shard="K/N")), each writing a capture of its own.
+`shards` tasks (flowreplay.gen(shard="K/N")), each writing a capture of its own.
 """
 import dask
 import dask.dataframe as dd
@@ -64,24 +64,25 @@ def _gen_part(config, flows, seed, shard, pcap):
     return frame
 
 
-def gen(config=None, flows=None, seed=1, partitions=2, pcap=None):
-    """One gen run as `partitions` tasks: task K synthesizes the run's flows of shard K/partitions
-    (flowreplay.gen(shard=...), docs/cli.md#shards) and, with `pcap` (a name holding "{shard}",
-    such as "out-{shard}.pcapng"), writes them to a capture of its own. Returns a dask DataFrame of
+def gen(config=None, shards=2, flows=None, seed=1, pcap=None):
+    """One gen run as `shards` tasks: task K synthesizes the run's flows K, K + shards, ...
+    (flowreplay.gen(shard="K/shards"), gen --shard, docs/cli.md#shards) and, with `pcap` (a name
+    holding "{shard}", such as "out-{shard}.pcapng"), writes them to a capture of its own. Returns a dask DataFrame of
     the ground-truth report (a "Shard" column first, then gen()'s columns): together, every flow of
-    the run with its packets and bytes."""
-    if partitions < 1:
-        raise ValueError("partitions must be at least 1")
-    if pcap is not None and partitions > 1 and "{shard}" not in str(pcap):
-        raise ValueError('pcap must hold "{shard}" (replaced by each shard\'s number) when partitions > 1')
+    the run with its packets and bytes; `.to_csv("truth.csv", single_file=True)` writes them as one
+    report."""
+    if shards < 1:
+        raise ValueError("shards must be at least 1")
+    if pcap is not None and shards > 1 and "{shard}" not in str(pcap):
+        raise ValueError('pcap must hold "{shard}" (replaced by each shard\'s number) when shards > 1')
     meta = pd.DataFrame({"Shard": pd.Series(dtype=object), "SRC_IP": pd.Series(dtype=object),
                          "DST_IP": pd.Series(dtype=object), "APP": pd.Series(dtype=object),
                          **{name: pd.Series(dtype="int64") for name in _REPORT_INTS}})
     order = ["Shard"] + list(flowreplay._flowreplay.gen_header())
     meta = meta[order]
     parts = []
-    for k in range(partitions):
-        shard = f"{k}/{partitions}" if partitions > 1 else None
+    for k in range(shards):
+        shard = f"{k}/{shards}" if shards > 1 else None
         path = None if pcap is None else str(pcap).replace("{shard}", str(k))
         parts.append(dask.delayed(_gen_part)(None if config is None else str(config), flows, seed, shard, path))
     return dd.from_delayed(parts, meta=meta)
