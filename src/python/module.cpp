@@ -88,7 +88,7 @@ struct FeatureColumns {
 
 py::dict features(const std::string& path, const std::string& cic, const std::optional<std::string>& labels,
                   const std::string& label_column, const std::string& default_label, const std::string& tz,
-                  const std::optional<std::string>& shard) {
+                  const std::optional<std::string>& shard, bool matrix) {
   const CicMode mode = mode_of(cic);
   const auto zone = TimeZone::parse(tz);
   if (!zone) throw UsageError("features: tz: unknown time zone '" + tz + "' (use UTC, +03:00, or an IANA name)");
@@ -141,16 +141,29 @@ py::dict features(const std::string& path, const std::string& cic, const std::op
   columns[py::str(names[4])] = to_array(c.dst_port);
   columns[py::str(names[5])] = to_array(c.protocol);
   columns[py::str(names[6])] = to_list(c.timestamp);
-  for (std::size_t i = 0; i < kCicValueColumns; ++i) {
-    if (c.is_double[i]) {
-      columns[py::str(names[7 + i])] = to_array(c.values[i]);
-    } else {
-      std::vector<std::int64_t> ints(c.values[i].begin(), c.values[i].end());
-      columns[py::str(names[7 + i])] = to_array(ints);
+  py::dict out;
+  if (matrix) {  // every value column as float64, in one rows x 76 array: one pandas block, no per-column copies
+    const std::size_t rows = c.flow_id.size();
+    py::array_t<double> values({rows, kCicValueColumns});
+    double* data = values.mutable_data();
+    {
+      py::gil_scoped_release released;
+      for (std::size_t r = 0; r < rows; ++r) {
+        for (std::size_t i = 0; i < kCicValueColumns; ++i) data[r * kCicValueColumns + i] = c.values[i][r];
+      }
+    }
+    out["matrix"] = values;
+  } else {
+    for (std::size_t i = 0; i < kCicValueColumns; ++i) {
+      if (c.is_double[i]) {
+        columns[py::str(names[7 + i])] = to_array(c.values[i]);
+      } else {
+        std::vector<std::int64_t> ints(c.values[i].begin(), c.values[i].end());
+        columns[py::str(names[7 + i])] = to_array(ints);
+      }
     }
   }
   columns[py::str(names.back())] = to_list(c.label);
-  py::dict out;
   out["columns"] = columns;
   out["order"] = names;
   out["truncated"] = c.truncated ? py::object(py::str(c.truncation)) : py::object(py::none());
@@ -407,7 +420,7 @@ PYBIND11_MODULE(_flowreplay, m) {
   });
   m.def("features", &features, py::arg("path"), py::arg("cic") = "head", py::arg("labels") = py::none(),
         py::arg("label_column") = "APP", py::arg("default_label") = "BENIGN", py::arg("tz") = "UTC",
-        py::arg("shard") = py::none());
+        py::arg("shard") = py::none(), py::arg("matrix") = false);
   m.def("profile", &profile, py::arg("path"), py::arg("active_timeout") = py::none(), py::arg("inactive_timeout") = "30s",
         py::arg("addresses") = false, py::arg("time_decimals") = 0, py::arg("shard") = py::none());
   m.def("gen_header", &report_names);

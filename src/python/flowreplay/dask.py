@@ -12,6 +12,8 @@ thread workers use every core. The shards of a file together are its whole outpu
 "Shards"), so the result is the files' rows, in another order. gen() synthesizes one run as
 `shards` tasks (flowreplay.gen(shard="K/N")), each writing a capture of its own.
 """
+import warnings
+
 import dask
 import dask.dataframe as dd
 import pandas as pd
@@ -20,7 +22,22 @@ import flowreplay
 
 
 def _part(path, shard, options):
-    frame = flowreplay.features(path, shard=shard, **options)
+    """One task's rows, built for concatenation: the 76 value columns come from the library as one
+    float64 array (one pandas block, no per-column conversion), the key columns beside them."""
+    o = dict(options)
+    labels = o.pop("labels", None)
+    result = flowreplay._flowreplay.features(path, o.pop("cic", "head"), None if labels is None else str(labels),
+                                             o.pop("label_column", "APP"),
+                                             o.pop("default_label", "BENIGN"), o.pop("tz", "UTC"), shard, True)
+    if o:
+        raise TypeError(f"features() got unexpected keyword arguments {sorted(o)}")
+    if result["truncated"] is not None:
+        warnings.warn(f"{path}: {result['truncated']}", RuntimeWarning, stacklevel=2)
+    names, columns = result["order"], result["columns"]
+    frame = pd.DataFrame(result["matrix"], columns=names[7:-1], copy=False)
+    for i, name in enumerate(names[:7]):
+        frame.insert(i, name, columns[name])
+    frame[names[-1]] = columns[names[-1]]
     frame.insert(0, "File", str(path))
     return frame
 
@@ -49,8 +66,7 @@ def features(paths, shards_per_file=1, cic="head", **options):
     for path in paths:
         for k in range(shards_per_file):
             shard = f"{k}/{shards_per_file}" if shards_per_file > 1 else None
-            task = dask.delayed(_part)(str(path), shard, dict(options, cic=cic))
-            parts.append(dask.delayed(lambda f, m=meta: f.astype(m.dtypes.to_dict()))(task))
+            parts.append(dask.delayed(_part)(str(path), shard, dict(options, cic=cic)))
     return dd.from_delayed(parts, meta=meta)
 
 
