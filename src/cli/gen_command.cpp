@@ -171,13 +171,6 @@ int run_gen(const GenOptions& o) {
     modelled = ms.get();
     source = std::move(ms);
   }
-  // --shard: the run's flows are all made, and those of the other shards dropped before synthesis.
-  ShardFlowSource* sharded = nullptr;
-  if (shard.count > 1) {
-    auto ss = std::make_unique<ShardFlowSource>(std::move(source), shard);
-    sharded = ss.get();
-    source = std::move(ss);
-  }
   std::unique_ptr<PacketSink> sink;
   // -i: the synthesizer's frames go through the replayer's pacing onto the interface.
   MonotonicClock wire_clock;
@@ -243,6 +236,7 @@ int run_gen(const GenOptions& o) {
   exporters->add_to(records);
 
   Synthesizer synth(config, *source, *frames, records.empty() ? nullptr : &records);
+  synth.set_shard(shard);  // --shard: every flow planned, only the shard's written
   const auto wall_start = std::chrono::steady_clock::now();
   const bool tty = !o.quiet && isatty(STDERR_FILENO) != 0;
   auto last_print = wall_start;
@@ -334,9 +328,9 @@ int run_gen(const GenOptions& o) {
                  static_cast<unsigned long long>(ps.records), static_cast<unsigned long long>(ps.adjusted),
                  warnings > kMaxWarnings ? " (the first 10 warned above)" : "", static_cast<unsigned long long>(ps.skipped_protocol));
   }
-  if (sharded != nullptr && !o.quiet) {
+  if (shard.count > 1 && !o.quiet) {
     std::fprintf(stderr, "  shard %u/%u: %llu of the run's %llu flows (flows %u, %u + %u ...; docs/cli.md#shards)\n", shard.index,
-                 shard.count, static_cast<unsigned long long>(s.flows), static_cast<unsigned long long>(sharded->seen()), shard.index, shard.index,
+                 shard.count, static_cast<unsigned long long>(s.flows), static_cast<unsigned long long>(s.run_flows), shard.index, shard.index,
                  shard.count);
   }
   if (modelled != nullptr && !o.quiet) {
@@ -401,8 +395,8 @@ Runner add_gen(CLI::App& app) {
   gen->add_option("-s,--seed", opts->seed, "Random seed (default: the config's, 1 in the built-in mix); same seed, same bytes")
       ->check(whole_range(0, UINT64_MAX));
   gen->add_option("--shard", opts->shard,
-                  "Only the run's flows K, K+N, K+2N ... (K/N, 0 <= K < N, in start order): N shards together hold every "
-                  "flow of the run, each with the run's packets and bytes (docs/cli.md#shards)");
+                  "Only the run's flows K, K+N, K+2N ... (K/N, 0 <= K < N, in start order), byte for byte as the whole run "
+                  "writes them: N shards' outputs together are the whole run's (docs/cli.md#shards)");
   gen->add_flag("-q,--quiet", opts->quiet, "No progress line and no summary on stderr");
   gen->add_flag("--print-default-config", opts->print_default, "Print the built-in default mix as YAML and exit");
   add_partial_flag(gen, opts->no_partial);

@@ -337,9 +337,9 @@ py::dict gen(const std::optional<std::string>& config_path, const std::optional<
     } else {
       sink = std::make_unique<DiscardSink>();
     }
-    std::unique_ptr<FlowSource> source = std::make_unique<MixFlowSource>(config, effective_flows_per_second(config), config.seed);
-    if (shard.count > 1) source = std::make_unique<ShardFlowSource>(std::move(source), shard);  // as gen --shard
-    Synthesizer synth(config, *source, *sink, &report);
+    MixFlowSource source(config, effective_flows_per_second(config), config.seed);
+    Synthesizer synth(config, source, *sink, &report);
+    synth.set_shard(shard);  // as gen --shard
     synth.run();
   }
   const std::vector<std::string> names = report_names();

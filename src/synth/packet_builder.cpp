@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "flowreplay/synth/packet_builder.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "flowreplay/core/checksum.hpp"
@@ -219,6 +220,17 @@ BuiltFrame PacketBuilder::build(const PlannedPacket& p, std::uint8_t* out) {
   return {frame, l3_len};
 }
 
+BuiltFrame PacketBuilder::measure(const PlannedPacket& p) const {
+  std::uint32_t l4_hdr = wire::kUdpHeader;
+  if (spec_.l4 == wire::kProtoTcp) {
+    l4_hdr = p.no_options ? wire::kTcpHeader : p.syn_options ? FlowLayout::kTcpSyn : FlowLayout::kTcpData;
+  } else if (spec_.l4 != wire::kProtoUdp) {
+    l4_hdr = wire::kIcmpEchoHeader;
+  }
+  const std::uint32_t l3_len = layout_.l3 + l4_hdr + p.payload_len;
+  return {std::max<std::uint32_t>(layout_.l2 + l3_len, wire::kMinFrame), l3_len};
+}
+
 namespace {
 
 constexpr std::uint16_t kMoreFragments = 0x2000;  // IPv4 MF flag; IPv6 M flag is bit 0
@@ -253,6 +265,15 @@ void write_ipv6_fragment(std::uint8_t* ip, std::uint8_t proto, std::uint32_t dat
 }
 
 }  // namespace
+
+FragmentPair fragment_lengths(std::uint32_t l2, std::uint32_t l3, std::uint32_t l3_len) {
+  const std::uint32_t upper = l3_len - l3;
+  const std::uint32_t first_data = (upper / 2) & ~7u;
+  const std::uint32_t second_data = upper - first_data;
+  const std::uint32_t l3_frag = l3 == wire::kIpv4Header ? l3 : l3 + kIpv6FragmentHeader;
+  auto frame = [&](std::uint32_t len) { return std::max<std::uint32_t>(len, wire::kMinFrame); };
+  return {{frame(l2 + l3_frag + first_data), l3_frag + first_data}, {frame(l2 + l3_frag + second_data), l3_frag + second_data}};
+}
 
 FragmentPair split_fragments(std::uint8_t* frame, std::uint32_t l2, std::uint32_t l3, std::uint32_t l3_len,
                              std::uint32_t ident, std::uint8_t* second) {

@@ -115,10 +115,14 @@ SynthStats Synthesizer::run() {
 
       const PlannedPacket& p = f.planner.packet();
       FlowRecord& r = f.record;
-      // Counts one frame as written at time `at`, in the flow's record and the run's totals.
-      auto account = [&](Timestamp at, const BuiltFrame& built) {
+      // The link is busy with a frame sent at `at` until it has left the wire.
+      auto occupy = [&](Timestamp at, const BuiltFrame& built) {
         const std::uint32_t on_wire = std::max<std::uint32_t>(built.frame_len, 60) + 24;  // + FCS, preamble, IFG
         link_free = at + static_cast<Duration>(std::ceil(on_wire * ns_per_byte));
+      };
+      // Counts one frame as written at time `at`, in the flow's record and the run's totals.
+      auto account = [&](Timestamp at, const BuiltFrame& built) {
+        occupy(at, built);
         r.end = at;
         if (p.dir == 0) {
           if (r.packets == 0) r.start_fwd = at;
@@ -141,39 +145,52 @@ SynthStats Synthesizer::run() {
         if (progress_ && (stats.packets & 0xffff) == 0) progress_(stats);
       };
 
-      if (r.packets + r.packets_rev == 0) {  // the flow's first packet: its key, start and app
-        r.src = f.spec.client;
-        r.dst = f.spec.server;
-        r.src_port = f.spec.client_port;
-        r.dst_port = f.spec.server_port;
-        if (f.spec.l4 == wire::kProtoIcmp) r.dst_port = wire::kIcmpEchoRequest << 8;
-        if (f.spec.l4 == wire::kProtoIcmpv6) r.dst_port = wire::kIcmpv6EchoRequest << 8;
-        r.l4_proto = f.spec.l4;
-        r.vlan = f.spec.encap != nullptr ? f.spec.encap->outer_vlan() : 0;
-        r.start = t;
-        r.app = app_name(f.planner.app());
-        if (records_ != nullptr) records_->started(r);
+      const bool kept = shard_.count <= 1 || e.order % shard_.count == shard_.index;
+      if (kept) {
+        if (r.packets + r.packets_rev == 0) {  // the flow's first packet: its key, start and app
+          r.src = f.spec.client;
+          r.dst = f.spec.server;
+          r.src_port = f.spec.client_port;
+          r.dst_port = f.spec.server_port;
+          if (f.spec.l4 == wire::kProtoIcmp) r.dst_port = wire::kIcmpEchoRequest << 8;
+          if (f.spec.l4 == wire::kProtoIcmpv6) r.dst_port = wire::kIcmpv6EchoRequest << 8;
+          r.l4_proto = f.spec.l4;
+          r.vlan = f.spec.encap != nullptr ? f.spec.encap->outer_vlan() : 0;
+          r.start = t;
+          r.app = app_name(f.planner.app());
+          if (records_ != nullptr) records_->started(r);
+        }
+        std::uint8_t* frame = sink_.reserve(f.builder.max_frame());
+        const BuiltFrame built = f.builder.build(p, frame);
+        if (fragmenting && built.l3_len >= config_.min_packet_size_to_fragment && can_fragment(built.l3_len, f.layout.l3) &&
+            f.fragment_rng.chance(config_.fragmentation_probability)) [[unlikely]] {
+          const auto ident = static_cast<std::uint32_t>(f.fragment_rng.next());
+          const FragmentPair pair = split_fragments(frame, f.layout.l2, f.layout.l3, built.l3_len, ident, second.data());
+          sink_.commit(t, pair.first.frame_len);
+          account(t, pair.first);
+          // The second follows at wire speed; an exact flow keeps its planned time for both, so
+          // a record's last packet stays at its END_TIME and exact flows never go backwards.
+          const Timestamp t2 = f.spec.exact ? t : link_free;
+          std::memcpy(sink_.reserve(pair.second.frame_len), second.data(), pair.second.frame_len);
+          sink_.commit(t2, pair.second.frame_len);
+          account(t2, pair.second);
+          ++stats.fragmented;
+        } else {
+          sink_.commit(t, built.frame_len);
+          account(t, built);
+        }
+      } else {  // another shard's flow (gen --shard): its packets only take their time on the link
+        const BuiltFrame built = f.builder.measure(p);
+        if (fragmenting && built.l3_len >= config_.min_packet_size_to_fragment && can_fragment(built.l3_len, f.layout.l3) &&
+            f.fragment_rng.chance(config_.fragmentation_probability)) [[unlikely]] {
+          (void)f.fragment_rng.next();  // the identification, drawn as for a written packet
+          const FragmentPair pair = fragment_lengths(f.layout.l2, f.layout.l3, built.l3_len);
+          occupy(t, pair.first);
+          occupy(f.spec.exact ? t : link_free, pair.second);
+        } else {
+          occupy(t, built);
+        }
       }
-      std::uint8_t* frame = sink_.reserve(f.builder.max_frame());
-      const BuiltFrame built = f.builder.build(p, frame);
-      if (fragmenting && built.l3_len >= config_.min_packet_size_to_fragment && can_fragment(built.l3_len, f.layout.l3) &&
-          f.fragment_rng.chance(config_.fragmentation_probability)) [[unlikely]] {
-        const auto ident = static_cast<std::uint32_t>(f.fragment_rng.next());
-        const FragmentPair pair = split_fragments(frame, f.layout.l2, f.layout.l3, built.l3_len, ident, second.data());
-        sink_.commit(t, pair.first.frame_len);
-        account(t, pair.first);
-        // The second follows at wire speed; an exact flow keeps its planned time for both, so
-        // a record's last packet stays at its END_TIME and exact flows never go backwards.
-        const Timestamp t2 = f.spec.exact ? t : link_free;
-        std::memcpy(sink_.reserve(pair.second.frame_len), second.data(), pair.second.frame_len);
-        sink_.commit(t2, pair.second.frame_len);
-        account(t2, pair.second);
-        ++stats.fragmented;
-      } else {
-        sink_.commit(t, built.frame_len);
-        account(t, built);
-      }
-
 
       f.last_dir = p.dir;
       if (f.planner.next()) {
@@ -187,9 +204,12 @@ SynthStats Synthesizer::run() {
         owner.release();
         std::push_heap(heap.begin(), heap.end(), Later{});
       } else {
-        if (((r.tcp_flags | r.tcp_flags_rev) & (wire::kTcpFin | wire::kTcpRst)) != 0) r.end_reason = EndReason::kEndOfFlow;
-        if (records_ != nullptr) records_->write(r);
-        ++stats.flows;
+        ++stats.run_flows;
+        if (kept) {
+          if (((r.tcp_flags | r.tcp_flags_rev) & (wire::kTcpFin | wire::kTcpRst)) != 0) r.end_reason = EndReason::kEndOfFlow;
+          if (records_ != nullptr) records_->write(r);
+          ++stats.flows;
+        }
       }
     }
     if (stats.interrupted) {  // the flows cut short: their ground truth is what the capture holds

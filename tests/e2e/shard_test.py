@@ -5,8 +5,8 @@ here: FNV-1a 64 over the lower endpoint, the higher endpoint (address bytes, the
 big-endian bytes; endpoints ordered by address bytes, then port) and the protocol number, of the
 meter's key (ICMP in corrected mode: the echo identifier, shown as Src Port, on both sides).
 profile: the rows (same time zero in every shard); export: the IPFIX records as ipfixDump reads
-them, with their flowEndReason. gen --shard: the run's flows K, K+N, ... with their counts (times within
-the link's waits); from a profile, the whole report exactly.
+them, with their flowEndReason. gen --shard: the run's flows K, K+N, ..., reports and frames exactly the
+whole run's (with fragments); from a profile likewise.
 Usage: shard_test.py FLOWREPLAY SOURCE_DIR
 """
 import collections
@@ -14,6 +14,7 @@ import csv
 import io
 import ipaddress
 import os
+import struct
 import sys
 
 from flow_records import ipfixdump_records
@@ -99,10 +100,9 @@ for n in (1, 2, 7):
 r = run([binary, "profile", "-q", "--shard", "0/2", os.path.join(d, "whole.ipfix")])
 c.check(r.returncode == 2 and "--shard applies to captures" in r.stderr, "profile --shard of flow records is refused")
 
-# gen --shard K/N: the run's flows K, K+N, ... in start order. Traffic-mix shards hold the whole
-# run's flows with their packets and bytes; their times differ only by the shared link's waits
-# (fewer flows, fewer waits). Profile shards (exact flows, no link waits) are the whole run's rows
-# exactly.
+# gen --shard K/N: the run's flows K, K+N, ... in start order, byte for byte as the whole run
+# writes them (every flow is still planned and takes its time on the shared link), so the N
+# shards' frames and report rows together are exactly the whole run's.
 def report(args):
     out = os.path.join(d, "r.csv")
     r = run([binary, "gen", "-q", *args, "--report", out])
@@ -112,27 +112,41 @@ def report(args):
         return {(x["SRC_IP"], x["SRC_PORT"], x["DST_IP"], x["DST_PORT"], x["L4_PROTO"]): x for x in csv.DictReader(f)}
 
 
-v6 = ["--config", os.path.join(source, "configs", "ipv6-vlan.yaml"), "--flows", "2000", "--seed", "5"]
-whole = report(v6)
-protos = collections.Counter(k[4] for k in whole)
-# The flows' order of start: the report is in end order, so sort by start (ties keep report order,
-# which never happens between two flows of the mix: a Poisson arrival each).
-by_start = sorted(whole, key=lambda key: int(whole[key]["START_TIME"]))
-for n in (2, 5):
-    union, misplaced, worst = {}, 0, 0
-    for k in range(n):
-        part = report([*v6, "--shard", f"{k}/{n}"])
-        misplaced += sum(1 for key in part if key not in set(by_start[k::n]))
-        union.update(part)
-    same_counts = all(union[key][f] == whole[key][f] for key in whole if key in union
-                      for f in ("PACKETS", "BYTES", "PACKETS_REV", "BYTES_REV", "APP"))
-    worst = max(abs(int(union[key][f]) - int(whole[key][f])) for key in whole if key in union
-                for f in ("START_TIME", "END_TIME"))
-    c.check(set(union) == set(whole) and len(whole) == 2000 and "58" in protos,
-            f"gen --shard, N={n}: the shards' flows are the run's 2000 ({dict(protos)})")
-    c.equal(misplaced, 0, f"gen --shard, N={n}: shard K holds the run's flows K, K+N, ... in start order")
-    c.check(same_counts, f"gen --shard, N={n}: each flow has the run's packets, bytes and APP")
-    c.check(worst < 1_000_000, f"gen --shard, N={n}: times within 1 ms of the run's (worst {worst} ns: link waits)")
+def frames(args):
+    """The (time, bytes) of each frame gen writes, read from a classic ns pcap here."""
+    out = os.path.join(d, "f.pcap")
+    r = run([binary, "gen", "-q", *args, "--pcap", out])
+    if r.returncode != 0:
+        raise AssertionError(f"gen {args} failed: {r.stderr}")
+    with open(out, "rb") as f:
+        data = f.read()
+    got, off = [], 24
+    while off < len(data):
+        sec, frac, caplen, _ = struct.unpack_from("<IIII", data, off)
+        got.append((sec * 10**9 + frac, data[off + 16:off + 16 + caplen]))
+        off += 16 + caplen
+    return got
+
+
+for cfg_name in ("ipv6-vlan.yaml", "mpls-fragments.yaml"):
+    args = ["--config", os.path.join(source, "configs", cfg_name), "--flows", "2000", "--seed", "5"]
+    whole = report(args)
+    whole_frames = sorted(frames(args))
+    protos = collections.Counter(k[4] for k in whole)
+    # The flows' order of start: by START_TIME (the report is in end order).
+    by_start = sorted(whole, key=lambda key: int(whole[key]["START_TIME"]))
+    for n in (2, 7):
+        union, union_frames, misplaced = {}, [], 0
+        for k in range(n):
+            part = report([*args, "--shard", f"{k}/{n}"])
+            misplaced += sum(1 for key in part if key not in set(by_start[k::n]))
+            union.update(part)
+            union_frames += frames([*args, "--shard", f"{k}/{n}"])
+        c.check(len(whole) == 2000 and union == whole,
+                f"gen --shard, {cfg_name}, N={n}: the shards' report rows are the whole run's, exactly ({dict(protos)})")
+        c.equal(misplaced, 0, f"gen --shard, {cfg_name}, N={n}: shard K holds the run's flows K, K+N, ... in start order")
+        c.check(len(whole_frames) > 40000 and sorted(union_frames) == whole_frames,
+                f"gen --shard, {cfg_name}, N={n}: the shards' frames are the whole run's, byte for byte ({len(union_frames)})")
 
 prof = os.path.join(d, "v6.profile.csv")
 run([binary, "profile", "-q", "--addresses", "--time-decimals", "6", cap, "-o", prof])

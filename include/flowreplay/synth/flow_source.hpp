@@ -10,10 +10,7 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <vector>
-
-#include "flowreplay/core/flow_key.hpp"  // Shard
 
 #include "flowreplay/synth/flow_spec.hpp"
 #include "flowreplay/synth/gen_config.hpp"
@@ -80,29 +77,6 @@ class MixFlowSource : public FlowSource {
   std::uint64_t index_ = 0;
   std::vector<double> cumulative_;  // pattern shares
   std::vector<Family> families_;    // [0] IPv4, [1] IPv6 (when used)
-};
-
-// The flows of one shard of a run (gen --shard K/N): flows K, K + N, K + 2N ... of `inner`, by
-// their index (the order of their start). The inner source still makes every flow, so a shard's
-// flows are the whole run's, with their indices, start times, endpoints and random draws, and the
-// N shards are as even as can be.
-class ShardFlowSource : public FlowSource {
- public:
-  ShardFlowSource(std::unique_ptr<FlowSource> inner, Shard shard) : inner_(std::move(inner)), shard_(shard) {}
-  bool next(FlowSpec& spec) override {
-    while (inner_->next(spec)) {
-      ++seen_;
-      if (spec.index % shard_.count == shard_.index) return true;
-    }
-    return false;
-  }
-  // The flows the whole run has made so far, every shard's.
-  [[nodiscard]] std::uint64_t seen() const { return seen_; }
-
- private:
-  std::unique_ptr<FlowSource> inner_;
-  Shard shard_;
-  std::uint64_t seen_ = 0;
 };
 
 }  // namespace flowreplay

@@ -27,6 +27,9 @@ class PacketBuilder {
 
   // Writes the frame into out, which has room for max_frame() bytes.
   BuiltFrame build(const PlannedPacket& p, std::uint8_t* out);
+  // The lengths build() would give p, without building it (gen --shard: another shard's packet
+  // still takes its time on the shared link).
+  [[nodiscard]] BuiltFrame measure(const PlannedPacket& p) const;
   [[nodiscard]] std::uint32_t max_frame() const { return layout_.l2 + layout_.mtu < 60 ? 60 : layout_.l2 + layout_.mtu; }
 
  private:
@@ -64,5 +67,7 @@ struct FragmentPair {
 // 60). Both are padded to the 60-byte Ethernet minimum.
 FragmentPair split_fragments(std::uint8_t* frame, std::uint32_t l2, std::uint32_t l3, std::uint32_t l3_len,
                              std::uint32_t ident, std::uint8_t* second);
+// The lengths split_fragments() gives, without the bytes.
+FragmentPair fragment_lengths(std::uint32_t l2, std::uint32_t l3, std::uint32_t l3_len);
 
 }  // namespace flowreplay

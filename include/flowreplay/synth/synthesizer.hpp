@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "flowreplay/core/flow_key.hpp"
 #include "flowreplay/core/flow_record.hpp"
 #include "flowreplay/synth/flow_source.hpp"
 #include "flowreplay/synth/gen_config.hpp"
@@ -20,7 +21,8 @@
 namespace flowreplay {
 
 struct SynthStats {
-  std::uint64_t flows = 0;       // finished flows
+  std::uint64_t flows = 0;       // finished flows (of the shard, with set_shard)
+  std::uint64_t run_flows = 0;   // finished flows of the whole run, every shard's
   std::uint64_t packets = 0;
   std::uint64_t frame_bytes = 0;  // L2 bytes without FCS
   std::uint64_t l3_bytes = 0;
@@ -38,6 +40,11 @@ class Synthesizer {
 
   Synthesizer(const GenConfig& config, FlowSource& source, PacketSink& sink, FlowRecordSink* records);
 
+  // gen --shard K/N: write only flows K, K + N, ... (by flow index). The other flows are still
+  // planned and take their time on the shared link, so each written packet is byte for byte the
+  // whole run's and the N shards' outputs together are the whole run's.
+  void set_shard(Shard shard) { shard_ = shard; }
+
   // Called about every 65 536 packets with the running totals.
   void on_progress(std::function<void(const SynthStats&)> callback) { progress_ = std::move(callback); }
 
@@ -50,6 +57,7 @@ class Synthesizer {
   FlowSource& source_;
   PacketSink& sink_;
   FlowRecordSink* records_;
+  Shard shard_;
   std::function<void(const SynthStats&)> progress_;
 };
 
