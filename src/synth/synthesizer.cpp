@@ -157,7 +157,9 @@ SynthStats Synthesizer::run() {
           r.l4_proto = f.spec.l4;
           r.vlan = f.spec.encap != nullptr ? f.spec.encap->outer_vlan() : 0;
           r.start = t;
-          r.app = app_name(f.planner.app());
+          // The icmp pattern's IPv6 flows are ICMPv6, and named so (as ndpiReader names them).
+          r.app = f.spec.l4 == wire::kProtoIcmpv6 && f.planner.app() == AppType::kIcmp ? std::string_view("icmpv6")
+                                                                                      : app_name(f.planner.app());
           if (records_ != nullptr) records_->started(r);
         }
         std::uint8_t* frame = sink_.reserve(f.builder.max_frame());

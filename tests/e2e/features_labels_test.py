@@ -113,7 +113,11 @@ for config, name in ((None, "default mix"), (os.path.join(source, "configs", "ip
         c.check(not any(r["Label"].startswith("decoy") or r["Label"] == "BENIGN" for r in rows),
                 f"{name}, --cic {mode}: no row takes a decoy's label or the default")
         icmp_rows = [r for r in rows if r["Protocol"] in ICMP + ("0",)]
-        c.check(icmp_rows and all(r["Label"] == "icmp" for r in icmp_rows), f"{name}, --cic {mode}: ICMP rows are labelled icmp")
+        # ICMPv6 flows are named icmpv6 (the report's APP), ICMP ones icmp; a protocol-0 row of the
+        # reference modes is one host pair's ICMP, of the family its addresses have.
+        want_label = lambda r: "icmpv6" if r["Protocol"] == "58" or ":" in r["Src IP"] else "icmp"
+        c.check(icmp_rows and all(r["Label"] == want_label(r) for r in icmp_rows),
+                f"{name}, --cic {mode}: ICMP rows are labelled icmp, ICMPv6 rows icmpv6")
         if mode == "corrected":
             # The report and the features agree on ICMP keys: one row per ICMP flow, same ports.
             got = sorted((r["Src IP"], r["Src Port"], r["Dst IP"], r["Dst Port"], r["Protocol"]) for r in icmp_rows)
