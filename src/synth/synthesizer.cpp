@@ -120,6 +120,12 @@ SynthStats Synthesizer::run() {
         const std::uint32_t on_wire = std::max<std::uint32_t>(built.frame_len, 60) + 24;  // + FCS, preamble, IFG
         link_free = at + static_cast<Duration>(std::ceil(on_wire * ns_per_byte));
       };
+      // Whether a packet is sent as two IP fragments (network.fragmentation_probability); draws
+      // from the flow's generator, for another shard's packets too, so every flow draws the same.
+      auto splits = [&](const BuiltFrame& built) {
+        return fragmenting && built.l3_len >= config_.min_packet_size_to_fragment && can_fragment(built.l3_len, f.layout.l3) &&
+               f.fragment_rng.chance(config_.fragmentation_probability);
+      };
       // Counts one frame as written at time `at`, in the flow's record and the run's totals.
       auto account = [&](Timestamp at, const BuiltFrame& built) {
         occupy(at, built);
@@ -164,8 +170,7 @@ SynthStats Synthesizer::run() {
         }
         std::uint8_t* frame = sink_.reserve(f.builder.max_frame());
         const BuiltFrame built = f.builder.build(p, frame);
-        if (fragmenting && built.l3_len >= config_.min_packet_size_to_fragment && can_fragment(built.l3_len, f.layout.l3) &&
-            f.fragment_rng.chance(config_.fragmentation_probability)) [[unlikely]] {
+        if (splits(built)) [[unlikely]] {
           const auto ident = static_cast<std::uint32_t>(f.fragment_rng.next());
           const FragmentPair pair = split_fragments(frame, f.layout.l2, f.layout.l3, built.l3_len, ident, second.data());
           sink_.commit(t, pair.first.frame_len);
@@ -183,8 +188,7 @@ SynthStats Synthesizer::run() {
         }
       } else {  // another shard's flow (gen --shard): its packets only take their time on the link
         const BuiltFrame built = f.builder.measure(p);
-        if (fragmenting && built.l3_len >= config_.min_packet_size_to_fragment && can_fragment(built.l3_len, f.layout.l3) &&
-            f.fragment_rng.chance(config_.fragmentation_probability)) [[unlikely]] {
+        if (splits(built)) [[unlikely]] {
           (void)f.fragment_rng.next();  // the identification, drawn as for a written packet
           const FragmentPair pair = fragment_lengths(f.layout.l2, f.layout.l3, built.l3_len);
           occupy(t, pair.first);

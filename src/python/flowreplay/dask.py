@@ -70,10 +70,6 @@ def features(paths, shards_per_file=1, cic="head", **options):
     return dd.from_delayed(parts, meta=meta)
 
 
-_REPORT_INTS = ["SRC_PORT", "DST_PORT", "L3_PROTO", "L4_PROTO", "START_TIME", "END_TIME", "PACKETS", "BYTES",
-                "PACKETS_REV", "BYTES_REV", "START_TIME_FWD", "END_TIME_FWD", "START_TIME_REV", "END_TIME_REV"]
-
-
 def _gen_part(config, flows, seed, shard, pcap):
     frame = flowreplay.gen(config=config, flows=flows, seed=seed, pcap=pcap, shard=shard)
     frame.insert(0, "Shard", shard or "0/1")
@@ -91,11 +87,10 @@ def gen(config=None, shards=2, flows=None, seed=1, pcap=None):
         raise ValueError("shards must be at least 1")
     if pcap is not None and shards > 1 and "{shard}" not in str(pcap):
         raise ValueError('pcap must hold "{shard}" (replaced by each shard\'s number) when shards > 1')
-    meta = pd.DataFrame({"Shard": pd.Series(dtype=object), "SRC_IP": pd.Series(dtype=object),
-                         "DST_IP": pd.Series(dtype=object), "APP": pd.Series(dtype=object),
-                         **{name: pd.Series(dtype="int64") for name in _REPORT_INTS}})
-    order = ["Shard"] + list(flowreplay._flowreplay.gen_header())
-    meta = meta[order]
+    # gen()'s columns: every one int64 (ns times, counts, ports) but the addresses and APP.
+    meta = pd.DataFrame({"Shard": pd.Series(dtype=object),
+                         **{name: pd.Series(dtype=object if name in ("SRC_IP", "DST_IP", "APP") else "int64")
+                            for name in flowreplay.gen_header()}})
     parts = []
     for k in range(shards):
         shard = f"{k}/{shards}" if shards > 1 else None
